@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Device model internals shared by the model_*.c files. */
+#ifndef MODEL_PRIV_H
+#define MODEL_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "wcnic_dma.h"
+#include "wcnic_hw.h"
+#include "wcnic_model.h"
+
+/* Shortest frame the device accepts: an Ethernet header. */
+#define MODEL_MIN_FRAME_LEN 14u
+/* Frame bytes allowed above the L3 MTU: Ethernet header and one VLAN tag. */
+#define MODEL_L2_OVERHEAD   18u
+#define MODEL_MIN_MTU       68u
+#define MODEL_RESET_MTU     1500u
+/* Shortest generated frame: Ethernet, IPv4 and UDP headers. */
+#define MODEL_GEN_MIN_LEN   42u
+
+/* A frame is the inline bytes (push mode) followed by DMA segments. */
+#define MODEL_FRAME_MAX_SEGS (WCNIC_TX_MAX_SEGS + 1)
+
+struct model_frame {
+	uint32_t len;
+	uint32_t nseg;
+	const uint8_t *seg[MODEL_FRAME_MAX_SEGS];
+	uint32_t seg_len[MODEL_FRAME_MAX_SEGS];
+};
+
+enum model_ring_state {
+	RING_OFF,      /* not started; doorbell watched while the device runs */
+	RING_RUNNING,
+	RING_FAILED,   /* stopped by a protocol error until the next reset */
+};
+
+enum model_dir { DIR_TX, DIR_RX };
+
+struct model_txq {
+	enum model_ring_state state;
+	uint32_t db;          /* doorbell value last acted on */
+	uint32_t head;        /* entries/descriptors finished (free-running) */
+	uint32_t tail;        /* entries/descriptors announced (free-running) */
+	uint32_t mask;        /* ring entries - 1 */
+	uint32_t mode;        /* WCNIC_TXM_* */
+	uint32_t entry_size;  /* push modes */
+	const uint8_t *push_ring;               /* BAR */
+	const struct wcnic_tx_desc *desc_ring;  /* host memory, DMA mode */
+	wcnic_tx_head_t *head_wb;               /* host memory */
+};
+
+struct model_rxq {
+	enum model_ring_state state;
+	uint32_t db;          /* doorbell value last acted on */
+	uint32_t cons;        /* buffers filled (free-running) */
+	uint32_t posted;      /* buffers announced (free-running) */
+	uint32_t mask;        /* ring entries - 1 */
+	uint32_t size;        /* ring entries */
+	uint32_t buf_size;
+	const struct wcnic_rx_desc *ring;  /* host memory */
+	uint64_t *cmpl;                    /* host memory, one u64 per entry */
+};
+
+struct model_queue {
+	struct model_txq tx;
+	struct model_rxq rx;
+	uint32_t ctl;     /* Q CONTROL value last acted on */
+	uint32_t status;  /* what Q STATUS holds */
+	uint32_t error;   /* what Q ERROR holds */
+};
+
+/* Device counters, in register order (cnt_reg[] in model_ctrl.c). */
+enum model_counter {
+	CNT_TX_PACKETS,
+	CNT_TX_BYTES,
+	CNT_RX_PACKETS,
+	CNT_RX_BYTES,
+	CNT_RX_NO_BUF,
+	CNT_RX_OVERSIZE,
+	CNT_TX_HDR_BAD,
+	CNT_ERRORS,
+	CNT_DOORBELLS,
+	CNT_NUM
+};
+
+struct wcnic_model {
+	uint8_t *bar;
+	const struct wcnic_dma_map *dma;
+	struct wcnic_model_params p;
+
+	/* Global state, valid between enable and disable/reset. */
+	bool enable_req;       /* CONTROL.ENABLE last acted on */
+	bool enabled;          /* STATUS.ENABLED */
+	bool error_latched;    /* ERROR_* hold the first error */
+	uint32_t status;       /* what STATUS holds */
+	uint64_t drv_features;
+	uint32_t num_queues;
+	uint32_t max_frame;    /* min(MTU + 18, WCNIC_MAX_FRAME_LEN) */
+
+	uint64_t cnt[CNT_NUM]; /* the BAR copies are refreshed once per pass */
+	uint32_t cnt_dirty;    /* bit per counter changed since the refresh */
+	uint64_t passes;
+
+	struct model_queue q[WCNIC_MAX_QUEUES];
+
+	uint32_t gen_len;
+	uint8_t gen_frame[WCNIC_MAX_FRAME_LEN];
+};
+
+static inline void cnt_add(struct wcnic_model *m, enum model_counter c, uint64_t v)
+{
+	m->cnt[c] += v;
+	m->cnt_dirty |= 1u << c;
+}
+
+/* model_ctrl.c */
+void model_reset(struct wcnic_model *m);
+unsigned int model_ctrl_poll(struct wcnic_model *m);
+unsigned int model_queue_ctrl_poll(struct wcnic_model *m, unsigned int qi);
+void model_ring_error(struct wcnic_model *m, unsigned int qi, enum model_dir d,
+		      enum wcnic_error code, uint64_t info);
+void model_counters_flush(struct wcnic_model *m);
+/* Ring size acceptable at enable: power of two in [64, MAX_RING_SIZE]. */
+bool model_ring_size_ok(const struct wcnic_model *m, uint32_t size);
+/* Host address of a ring or completion area given at enable: 64-byte
+ * aligned (else BAD_CONFIG) and wholly granted (else BAD_IOVA). */
+enum wcnic_error model_map(const struct wcnic_model *m, uint64_t iova, uint64_t len,
+			   void **host, uint64_t *info);
+
+/* model_tx.c. Start: db is the doorbell found (index 0), the baseline. */
+enum wcnic_error model_txq_start(struct wcnic_model *m, unsigned int qi, uint32_t db,
+				 uint64_t *info);
+unsigned int model_txq_poll(struct wcnic_model *m, unsigned int qi);
+
+/* model_rx.c */
+enum wcnic_error model_rxq_start(struct wcnic_model *m, unsigned int qi, uint32_t db,
+				 uint64_t *info);
+unsigned int model_rxq_doorbell_poll(struct wcnic_model *m, unsigned int qi);
+/* Deliver one frame to queue qi (drops are counted); true if delivered. */
+bool model_rx_deliver(struct wcnic_model *m, unsigned int qi, const struct model_frame *f);
+
+/* model_backend.c */
+void model_backend_tx(struct wcnic_model *m, unsigned int qi, const struct model_frame *f);
+unsigned int model_backend_rx_poll(struct wcnic_model *m, unsigned int qi);
+void model_gen_build(struct wcnic_model *m);
+void model_frame_copy(const struct model_frame *f, uint8_t *dst, uint32_t len);
+
+#endif /* MODEL_PRIV_H */
