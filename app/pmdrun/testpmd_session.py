@@ -1,0 +1,195 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Drive Debian's dpdk-testpmd with the net_wcnic driver.
+
+Used by the end-to-end tests, ./wcnic demo and ./wcnic bench. testpmd runs
+interactively; commands are sent on stdin once its prompt shows, and each
+command's output is returned to the caller to parse.
+
+The driver is loaded as `-d librte_net_wcnic.so` with its folder in
+LD_LIBRARY_PATH, from a working directory that does not hold the file: EAL
+refuses an absolute -d path below any world-writable directory (a clone under
+/tmp, say), and a bare name sidesteps that check wherever the clone lives.
+"""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+
+TESTPMD = "dpdk-testpmd"
+PROMPT = "testpmd> "
+SKIP = 77
+
+
+class TestpmdError(Exception):
+    pass
+
+
+def testpmd_path():
+    return shutil.which(TESTPMD)
+
+
+def eal_args(pmd_dir, vdevs, prefix, main_lcore=0):
+    """Two lcores, no hugepages (no root needed), no PCI probing.
+
+    main_lcore picks which CPU the idle main thread takes, so two testpmd
+    processes can put their forwarding threads on different CPUs.
+    """
+    args = ["-l", "0-1", f"--main-lcore={main_lcore}", "--no-pci", "--no-huge", "-m", "512",
+            "--no-shconf", f"--file-prefix={prefix}"]
+    if pmd_dir is not None:
+        args += ["-d", "librte_net_wcnic.so"]
+    for vdev in vdevs:
+        args += ["--vdev", vdev]
+    return args
+
+
+def run_env(pmd_dir):
+    env = dict(os.environ)
+    if pmd_dir is not None:
+        env["LD_LIBRARY_PATH"] = pmd_dir + (":" + env["LD_LIBRARY_PATH"]
+                                            if env.get("LD_LIBRARY_PATH") else "")
+    return env
+
+
+def unique_prefix():
+    return f"wcnic{os.getpid()}_{time.monotonic_ns() % 10**9}"
+
+
+def remove_runtime_dir(prefix):
+    """EAL leaves its runtime folder behind even with --no-shconf."""
+    base = "/var/run/dpdk" if os.geteuid() == 0 else \
+        os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk")
+    shutil.rmtree(os.path.join(base, prefix), ignore_errors=True)
+
+
+class Testpmd:
+    """One interactive testpmd process."""
+
+    def __init__(self, pmd_dir, vdevs, app_args, start_timeout=60, main_lcore=0):
+        """pmd_dir: folder of librte_net_wcnic.so, or None for Debian's drivers only."""
+        self.workdir = tempfile.mkdtemp(prefix="wcnic-testpmd-")
+        self.prefix = prefix = unique_prefix()
+        # Line-buffered stdout: testpmd prints with stdio, which a pipe would
+        # otherwise hold back until exit while the prompt (written directly)
+        # already shows.
+        cmd = ["stdbuf", "-oL"] + [testpmd_path()] + \
+            eal_args(pmd_dir, vdevs, prefix, main_lcore) + \
+            ["--", "-i", "--total-num-mbufs=16384"] + app_args
+        self.cmdline = " ".join(cmd)
+        self.output = ""
+        self._lock = threading.Lock()
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, cwd=self.workdir,
+                                     env=run_env(pmd_dir))
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        try:
+            self._wait_for(PROMPT, 0, start_timeout)
+        except TestpmdError:
+            self.close(timeout=5)
+            raise
+
+    def _read(self):
+        while True:
+            chunk = self.proc.stdout.read1(65536)
+            if not chunk:
+                return
+            with self._lock:
+                self.output += chunk.decode(errors="replace")
+
+    def _wait_for(self, text, start, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                pos = self.output.find(text, start)
+                if pos >= 0:
+                    return pos
+            if self.proc.poll() is not None and not self._reader.is_alive():
+                raise TestpmdError(f"testpmd exited ({self.proc.returncode}) "
+                                   f"before '{text.strip()}':\n{self.output[-4000:]}")
+            time.sleep(0.05)
+        raise TestpmdError(f"timed out waiting for '{text.strip()}':\n{self.output[-4000:]}")
+
+    def cmd(self, line, until=None, timeout=30):
+        """Send one command; return its output up to the prompt that follows it.
+
+        testpmd may print a prompt before a command's output is complete
+        (the echo of piped input, asynchronous events), so a command whose
+        output ends with a known line passes it as `until`.
+        """
+        with self._lock:
+            start = len(self.output)
+        self.proc.stdin.write((line + "\n").encode())
+        self.proc.stdin.flush()
+        search_from = start
+        if until is not None:
+            search_from = self._wait_for(until, start, timeout) + len(until)
+        end = self._wait_for(PROMPT, search_from, timeout)
+        with self._lock:
+            return self.output[start:end]
+
+    def close(self, timeout=30):
+        try:
+            if self.proc.poll() is None:
+                self.proc.stdin.write(b"quit\n")
+                self.proc.stdin.flush()
+                self.proc.wait(timeout=timeout)
+        except (BrokenPipeError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+        self._reader.join(timeout=5)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+        remove_runtime_dir(self.prefix)
+        return self.proc.returncode
+
+
+def run_to_exit(pmd_dir, vdevs, app_args, timeout=60):
+    """Run testpmd non-interactively; return (exit code, output)."""
+    workdir = tempfile.mkdtemp(prefix="wcnic-testpmd-")
+    prefix = unique_prefix()
+    cmd = [testpmd_path()] + eal_args(pmd_dir, vdevs, prefix) + ["--"] + app_args
+    try:
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, cwd=workdir, env=run_env(pmd_dir),
+                              timeout=timeout)
+        return proc.returncode, proc.stdout.decode(errors="replace")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        remove_runtime_dir(prefix)
+
+
+def forward_stats(stop_output, port=0):
+    """Per-port totals from the output of 'stop'."""
+    block = re.search(r"Forward statistics for port %d\s*-+\s*(.*?)-{10,}" % port,
+                      stop_output, re.S)
+    if block is None:
+        raise TestpmdError(f"no forward statistics for port {port} in:\n{stop_output}")
+    stats = {}
+    for key, value in re.findall(r"([A-Z][A-Za-z-]+): +(\d+)", block.group(1)):
+        stats[key] = int(value)
+    return stats
+
+
+def xstats(output):
+    """name -> value from 'show port xstats N'."""
+    return {name: int(value) for name, value in re.findall(r"^(\w+): (\d+)$", output, re.M)}
+
+
+def run_forwarding(pmd, seconds, start_cmd="start", port=0):
+    """Forward for `seconds`; return (forward stats, xstats, elapsed seconds)."""
+    pmd.cmd(start_cmd)
+    begin = time.monotonic()
+    time.sleep(seconds)
+    fwd = forward_stats(pmd.cmd("stop", until="Accumulated forward statistics"), port)
+    elapsed = time.monotonic() - begin
+    xs = xstats(pmd.cmd(f"show port xstats {port}", until="NIC extended statistics"))
+    return fwd, xs, elapsed
+
+
+def port_summary(output):
+    """The driver's probe line: memory type, how it was established, TX mode."""
+    match = re.search(r"BAR memory type ([\w-]+) \((.*)\), TX mode (\w+)", output)
+    return match.groups() if match else (None, None, None)

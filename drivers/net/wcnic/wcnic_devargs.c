@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_kvargs.h>
+
+#include "wcnic_devargs.h"
+#include "wcnic_hw.h"
+#include "wcnic_log.h"
+
+static const char *const wcnic_valid_args[] = {
+	WCNIC_ARG_TX_MODE, WCNIC_ARG_QUEUES, WCNIC_ARG_ENTRY_SIZE,
+	WCNIC_ARG_BACKEND, WCNIC_ARG_MAC, NULL,
+};
+
+static const char *const tx_mode_names[] = {
+	[WCNIC_TX_REQ_AUTO] = "auto",
+	[WCNIC_TX_REQ_PUSH] = "push",
+	[WCNIC_TX_REQ_DMA] = "dma",
+};
+
+const char *
+wcnic_tx_mode_request_name(enum wcnic_tx_mode_request req)
+{
+	return req < RTE_DIM(tx_mode_names) ? tx_mode_names[req] : "?";
+}
+
+static int
+parse_tx_mode(const char *key, const char *value, void *opaque)
+{
+	enum wcnic_tx_mode_request *mode = opaque;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(tx_mode_names); i++) {
+		if (strcmp(value, tx_mode_names[i]) == 0) {
+			*mode = i;
+			return 0;
+		}
+	}
+	WCNIC_LOG(ERR, "%s=%s: expected auto, push or dma", key, value);
+	return -EINVAL;
+}
+
+/* Strict decimal: digits only, no sign, no trailing characters. */
+static int
+parse_uint(const char *value, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(value, &end, 10);
+	return (value[0] >= '0' && value[0] <= '9' && *end == '\0' && errno == 0) ? 0 : -EINVAL;
+}
+
+static int
+parse_queues(const char *key, const char *value, void *opaque)
+{
+	unsigned long v;
+
+	if (parse_uint(value, &v) != 0 || v < 1 || v > WCNIC_MAX_QUEUES) {
+		WCNIC_LOG(ERR, "%s=%s: expected a number from 1 to %u", key, value,
+			  WCNIC_MAX_QUEUES);
+		return -EINVAL;
+	}
+	*(uint16_t *)opaque = (uint16_t)v;
+	return 0;
+}
+
+static int
+parse_entry_size(const char *key, const char *value, void *opaque)
+{
+	unsigned long v;
+
+	if (parse_uint(value, &v) != 0 ||
+	    (v != WCNIC_PUSH_ENTRY_128 && v != WCNIC_PUSH_ENTRY_256)) {
+		WCNIC_LOG(ERR, "%s=%s: expected %u or %u", key, value,
+			  WCNIC_PUSH_ENTRY_128, WCNIC_PUSH_ENTRY_256);
+		return -EINVAL;
+	}
+	*(uint16_t *)opaque = (uint16_t)v;
+	return 0;
+}
+
+static int
+parse_backend(const char *key, const char *value, void *opaque)
+{
+	if (wcnic_backend_from_name(value, opaque) != 0) {
+		WCNIC_LOG(ERR, "%s=%s: expected sink, loopback or gen", key, value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+parse_mac(const char *key, const char *value, void *opaque)
+{
+	struct wcnic_devargs *args = opaque;
+
+	if (rte_ether_unformat_addr(value, &args->mac) != 0 ||
+	    !rte_is_valid_assigned_ether_addr(&args->mac)) {
+		WCNIC_LOG(ERR, "%s=%s: expected a unicast MAC address xx:xx:xx:xx:xx:xx",
+			  key, value);
+		return -EINVAL;
+	}
+	args->mac_set = true;
+	return 0;
+}
+
+static void
+devargs_defaults(struct wcnic_devargs *args)
+{
+	memset(args, 0, sizeof(*args));
+	args->tx_mode = WCNIC_TX_REQ_AUTO;
+	args->queues = 1;
+	args->entry_size = WCNIC_PUSH_ENTRY_128;
+	args->backend = WCNIC_BACKEND_SINK;
+}
+
+int
+wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
+		    struct wcnic_devargs *args)
+{
+	struct rte_kvargs *kvlist;
+	int ret;
+
+	devargs_defaults(args);
+	if (devargs == NULL || devargs->args == NULL || devargs->args[0] == '\0')
+		return 0;
+
+	kvlist = rte_kvargs_parse(devargs->args, wcnic_valid_args);
+	if (kvlist == NULL) {
+		WCNIC_LOG(ERR, "%s: cannot parse \"%s\"; accepted: %s",
+			  devargs->name, devargs->args, WCNIC_DEVARGS_HELP);
+		return -EINVAL;
+	}
+	if (!vdev && rte_kvargs_count(kvlist, WCNIC_ARG_BACKEND) != 0) {
+		WCNIC_LOG(ERR, "%s: %s= applies to the in-process device (net_wcnic vdev) only",
+			  devargs->name, WCNIC_ARG_BACKEND);
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = rte_kvargs_process(kvlist, WCNIC_ARG_TX_MODE, parse_tx_mode, &args->tx_mode);
+	if (ret == 0)
+		ret = rte_kvargs_process(kvlist, WCNIC_ARG_QUEUES, parse_queues, &args->queues);
+	if (ret == 0)
+		ret = rte_kvargs_process(kvlist, WCNIC_ARG_ENTRY_SIZE, parse_entry_size,
+					 &args->entry_size);
+	if (ret == 0)
+		ret = rte_kvargs_process(kvlist, WCNIC_ARG_BACKEND, parse_backend, &args->backend);
+	if (ret == 0)
+		ret = rte_kvargs_process(kvlist, WCNIC_ARG_MAC, parse_mac, args);
+	if (ret != 0)
+		ret = -EINVAL;
+out:
+	rte_kvargs_free(kvlist);
+	return ret;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Device arguments of net_wcnic: parsing and validation. */
+#ifndef WCNIC_DEVARGS_H
+#define WCNIC_DEVARGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_devargs.h>
+#include <rte_ether.h>
+
+#include "wcnic_model.h"
+
+#define WCNIC_ARG_TX_MODE     "tx_mode"
+#define WCNIC_ARG_QUEUES      "queues"
+#define WCNIC_ARG_ENTRY_SIZE  "entry_size"
+#define WCNIC_ARG_BACKEND     "backend"
+#define WCNIC_ARG_MAC         "mac"
+
+/* What the user asked for; the mode a port runs also depends on its BAR. */
+enum wcnic_tx_mode_request {
+	WCNIC_TX_REQ_AUTO,   /* push on a write-combining BAR, DMA otherwise */
+	WCNIC_TX_REQ_PUSH,
+	WCNIC_TX_REQ_DMA,
+};
+
+struct wcnic_devargs {
+	enum wcnic_tx_mode_request tx_mode;
+	uint16_t queues;             /* queue pairs the device offers the port */
+	uint16_t entry_size;         /* push entry bytes: 128 or 256 */
+	enum wcnic_backend backend;  /* in-process device model only */
+	bool mac_set;
+	struct rte_ether_addr mac;
+};
+
+/*
+ * Parse a device's arguments into args, starting from the defaults.
+ * vdev says whether the device is the in-process model (backend= is only
+ * meaningful there). Returns 0, or -EINVAL after logging which argument is
+ * wrong and what is accepted.
+ */
+int wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
+			struct wcnic_devargs *args);
+
+/* The devargs string for RTE_PMD_REGISTER_PARAM_STRING. */
+#define WCNIC_DEVARGS_HELP \
+	WCNIC_ARG_TX_MODE "=auto|push|dma " \
+	WCNIC_ARG_QUEUES "=<1-8> " \
+	WCNIC_ARG_ENTRY_SIZE "=128|256 " \
+	WCNIC_ARG_BACKEND "=sink|loopback|gen " \
+	WCNIC_ARG_MAC "=<xx:xx:xx:xx:xx:xx>"
+
+const char *wcnic_tx_mode_request_name(enum wcnic_tx_mode_request req);
+
+#endif /* WCNIC_DEVARGS_H */

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* net_wcnic: the port (adapter) and its queues. */
+#ifndef WCNIC_ETHDEV_H
+#define WCNIC_ETHDEV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ethdev_driver.h>
+#include <rte_memzone.h>
+
+#include "rte_pmd_wcnic.h"
+#include "wc_store.h"
+#include "wcnic_bar.h"
+#include "wcnic_devargs.h"
+#include "wcnic_hw.h"
+
+/* Per-queue software counters, exposed as stats and xstats. */
+struct wcnic_txq_stats {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t push_entries;   /* entries written into the BAR */
+	uint64_t dma_descs;      /* descriptors written to host memory */
+	uint64_t doorbells;
+	uint64_t oversize_drops; /* frame longer than the port's limit */
+	uint64_t runt_drops;     /* frame shorter than an Ethernet header */
+	uint64_t seg_drops;      /* more segments than the device takes */
+};
+
+struct wcnic_rxq_stats {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t alloc_failures;
+};
+
+struct wcnic_txq {
+	/* Hot fields first: everything the burst function touches. */
+	uint8_t *push_ring;                 /* BAR: this queue's push ring */
+	struct wcnic_tx_desc *desc_ring;    /* host memory: DMA-mode ring */
+	volatile uint32_t *doorbell;        /* BAR: TX doorbell register */
+	const uint32_t *head_wb;            /* host memory: device's TX head */
+	struct rte_mbuf **sw_ring;          /* mbuf to free when the head passes */
+	wc_copy_lines_fn copy_lines;        /* widest WC store this CPU has */
+	uint16_t nb_slots;                  /* entries or descriptors */
+	uint16_t mask;
+	uint16_t tail;                      /* producer index, free-running */
+	uint16_t head;                      /* device head last seen */
+	uint16_t db_seq;                    /* doorbell sequence */
+	uint16_t burst_max;                 /* entries per doorbell (device) */
+	uint16_t entry_size;                /* push entry bytes */
+	uint16_t max_frame_len;
+	uint16_t max_segs;
+	uint16_t held_mbufs;                /* mbufs in sw_ring awaiting the head */
+	bool dma_addr_is_va;                /* IOVA the device sees = virtual */
+	struct wcnic_txq_stats stats;
+
+	const struct rte_memzone *mz;       /* desc ring + head write-back */
+	uint16_t queue_id;
+	uint16_t port_id;
+} __rte_cache_aligned;
+
+struct wcnic_rxq {
+	struct wcnic_rx_desc *desc_ring;    /* host memory: posted buffers */
+	const struct wcnic_rx_cmpl *cmpl_ring; /* host memory: device completions */
+	struct rte_mbuf **sw_ring;
+	struct rte_mempool *mp;
+	volatile uint32_t *doorbell;        /* BAR: RX doorbell register */
+	uint16_t nb_desc;
+	uint16_t mask;
+	uint16_t next;                      /* next completion to read */
+	uint16_t posted;                    /* buffers posted, free-running */
+	uint16_t db_seq;
+	uint16_t buf_size;
+	uint16_t refill_threshold;
+	bool dma_addr_is_va;
+	struct wcnic_rxq_stats stats;
+
+	const struct rte_memzone *mz;       /* desc ring + completion ring */
+	uint16_t queue_id;
+	uint16_t port_id;
+} __rte_cache_aligned;
+
+struct wcnic_adapter;
+
+/* Device counters exposed as xstats (wcnic_xstats.c). */
+#define WCNIC_DEV_XSTATS 9
+
+/* What differs between the in-process device and a PCI device. */
+struct wcnic_transport_ops {
+	/* Make memory allocated so far (and later) reachable by the device. */
+	int (*dma_prepare)(struct wcnic_adapter *ad);
+	void (*close)(struct wcnic_adapter *ad);
+};
+
+struct wcnic_adapter {
+	struct wcnic_bar bar;
+	struct rte_pmd_wcnic_port_info info;  /* mem type, TX mode, ... */
+	struct wcnic_devargs args;
+	const struct wcnic_transport_ops *ops;
+	void *transport;                      /* transport private state */
+	bool dma_addr_is_va;
+
+	/* Device limits read at reset. */
+	uint64_t dev_features;
+	uint32_t max_queues;
+	uint32_t max_ring_size;
+	uint32_t max_mtu;
+	uint16_t tx_burst_max;
+
+	struct rte_ether_addr mac;
+	bool started;
+	uint64_t dev_xstats_offset[WCNIC_DEV_XSTATS]; /* see wcnic_xstats.c */
+	struct wcnic_txq *txqs[WCNIC_MAX_QUEUES];
+	struct wcnic_rxq *rxqs[WCNIC_MAX_QUEUES];
+};
+
+static inline struct wcnic_adapter *
+wcnic_adapter(struct rte_eth_dev *dev)
+{
+	return dev->data->dev_private;
+}
+
+/* Shared by the vdev and PCI front ends. */
+int wcnic_ethdev_init(struct rte_eth_dev *dev);
+int wcnic_dev_reset_hw(struct wcnic_adapter *ad);
+extern const struct eth_dev_ops wcnic_eth_dev_ops;
+
+/* Queues (wcnic_txq.c, wcnic_rxq.c). */
+int wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+			 unsigned int socket_id, const struct rte_eth_txconf *conf);
+void wcnic_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
+int wcnic_tx_queue_hw_start(struct wcnic_adapter *ad, struct wcnic_txq *txq);
+void wcnic_tx_queue_reset(struct wcnic_txq *txq);
+int wcnic_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+			 unsigned int socket_id, const struct rte_eth_rxconf *conf,
+			 struct rte_mempool *mp);
+void wcnic_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
+int wcnic_rx_queue_hw_start(struct wcnic_adapter *ad, struct wcnic_rxq *rxq);
+void wcnic_rx_queue_post_initial(struct wcnic_rxq *rxq);
+void wcnic_rx_queue_reset(struct wcnic_rxq *rxq);
+
+/* Burst functions. */
+uint16_t wcnic_xmit_push(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t wcnic_xmit_dma(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t wcnic_recv(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts);
+
+/* xstats (wcnic_xstats.c). */
+int wcnic_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats, unsigned int n);
+int wcnic_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
+			   unsigned int size);
+int wcnic_xstats_reset(struct rte_eth_dev *dev);
+void wcnic_xstats_before_device_reset(struct wcnic_adapter *ad);
+
+#endif /* WCNIC_ETHDEV_H */

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Queue setup, release and hardware start for TX and RX.
+ *
+ * Each queue owns one memzone for what the device reaches by DMA: the TX
+ * descriptor ring (DMA mode) and the TX head write-back word, or the RX
+ * descriptor and completion rings. Ring and completion addresses are kept
+ * 64-byte aligned, as the device requires.
+ */
+#include <string.h>
+
+#include <rte_malloc.h>
+#include <rte_memzone.h>
+
+#include "wcnic_ethdev.h"
+#include "wcnic_log.h"
+#include "wcnic_tx_common.h"
+
+static uint64_t
+mz_dma_addr(const struct wcnic_adapter *ad, const struct rte_memzone *mz, size_t off)
+{
+	return (ad->dma_addr_is_va ? (uint64_t)(uintptr_t)mz->addr : mz->iova) + off;
+}
+
+static const struct rte_memzone *
+queue_memzone(struct rte_eth_dev *dev, const char *kind, uint16_t qid, size_t len,
+	      unsigned int socket_id)
+{
+	char name[RTE_MEMZONE_NAMESIZE];
+
+	snprintf(name, sizeof(name), "wcnic%u_%s%u", dev->data->port_id, kind, qid);
+	/* A zone left by an earlier setup of this queue is reused if it fits. */
+	const struct rte_memzone *mz = rte_memzone_lookup(name);
+
+	if (mz != NULL && mz->len >= len)
+		return mz;
+	if (mz != NULL)
+		rte_memzone_free(mz);
+	return rte_memzone_reserve_aligned(name, len, (int)socket_id,
+					   RTE_MEMZONE_IOVA_CONTIG, WCNIC_CACHE_LINE);
+}
+
+static int
+ring_size_ok(const struct wcnic_adapter *ad, const char *kind, uint16_t qid, uint16_t nb_desc)
+{
+	if (rte_is_power_of_2(nb_desc) && nb_desc >= WCNIC_MIN_RING_SIZE &&
+	    nb_desc <= ad->max_ring_size)
+		return 0;
+	WCNIC_LOG(ERR, "%s queue %u: %u descriptors; need a power of two from %u to %u",
+		  kind, qid, nb_desc, WCNIC_MIN_RING_SIZE, ad->max_ring_size);
+	return -EINVAL;
+}
+
+/* ------------------------------------------------------------------ TX */
+
+int
+wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		     unsigned int socket_id, const struct rte_eth_txconf *conf __rte_unused)
+{
+	struct wcnic_adapter *ad = wcnic_adapter(dev);
+	bool push = ad->info.tx_mode == RTE_PMD_WCNIC_TX_PUSH;
+	uint16_t nb_slots = push ? WCNIC_PUSH_RING_BYTES / ad->args.entry_size : nb_desc;
+	size_t ring_len = push ? 0 : RTE_ALIGN_CEIL(nb_slots * sizeof(struct wcnic_tx_desc),
+						      WCNIC_CACHE_LINE);
+	struct wcnic_txq *txq;
+
+	if (!push && ring_size_ok(ad, "TX", qid, nb_desc) != 0)
+		return -EINVAL;
+	if (push && nb_desc != nb_slots)
+		WCNIC_LOG(INFO, "port %u TX queue %u: push mode uses the device's %u-entry ring (asked %u)",
+			  dev->data->port_id, qid, nb_slots, nb_desc);
+	wcnic_tx_queue_release(dev, qid);
+
+	txq = rte_zmalloc_socket("wcnic_txq", sizeof(*txq), RTE_CACHE_LINE_SIZE, (int)socket_id);
+	if (txq == NULL)
+		return -ENOMEM;
+	txq->sw_ring = rte_zmalloc_socket("wcnic_txq_sw", nb_slots * sizeof(*txq->sw_ring),
+					  RTE_CACHE_LINE_SIZE, (int)socket_id);
+	txq->mz = queue_memzone(dev, "tx", qid, ring_len + WCNIC_CACHE_LINE, socket_id);
+	if (txq->sw_ring == NULL || txq->mz == NULL) {
+		rte_free(txq->sw_ring);
+		rte_free(txq);
+		return -ENOMEM;
+	}
+	txq->desc_ring = push ? NULL : txq->mz->addr;
+	txq->head_wb = (const uint32_t *)((uint8_t *)txq->mz->addr + ring_len);
+	txq->push_ring = ad->bar.base + WCNIC_PUSH_RING_OFF(qid);
+	txq->doorbell = (volatile uint32_t *)(ad->bar.base + WCNIC_DB_TX_OFF(qid));
+	txq->copy_lines = wc_store_copy_fn(wc_store_best());
+	txq->nb_slots = nb_slots;
+	txq->mask = nb_slots - 1;
+	txq->entry_size = ad->args.entry_size;
+	txq->burst_max = ad->tx_burst_max;
+	txq->max_frame_len = (uint16_t)(dev->data->mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN);
+	txq->max_segs = (ad->dev_features & WCNIC_F_MULTI_SEG) ? WCNIC_TX_MAX_SEGS : 1;
+	txq->dma_addr_is_va = ad->dma_addr_is_va;
+	txq->queue_id = qid;
+	txq->port_id = dev->data->port_id;
+	dev->data->tx_queues[qid] = txq;
+	ad->txqs[qid] = txq;
+	return 0;
+}
+
+/* Give back mbufs the device never finished with (after the queue stopped). */
+static void
+tx_queue_drop_held(struct wcnic_txq *txq)
+{
+	uint16_t i;
+
+	for (i = 0; i < txq->nb_slots; i++) {
+		rte_pktmbuf_free(txq->sw_ring[i]);
+		txq->sw_ring[i] = NULL;
+	}
+	txq->held_mbufs = 0;
+}
+
+void
+wcnic_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct wcnic_adapter *ad = wcnic_adapter(dev);
+	struct wcnic_txq *txq = ad->txqs[qid];
+
+	if (txq == NULL)
+		return;
+	tx_queue_drop_held(txq);
+	rte_memzone_free(txq->mz);
+	rte_free(txq->sw_ring);
+	rte_free(txq);
+	ad->txqs[qid] = NULL;
+	dev->data->tx_queues[qid] = NULL;
+}
+
+void
+wcnic_tx_queue_reset(struct wcnic_txq *txq)
+{
+	tx_queue_drop_held(txq);
+	txq->tail = 0;
+	txq->head = 0;
+	txq->db_seq = 0;
+	*(uint32_t *)(uintptr_t)txq->head_wb = 0;
+}
+
+/* Write the TX half of the queue block; the caller enables the queue. */
+int
+wcnic_tx_queue_hw_start(struct wcnic_adapter *ad, struct wcnic_txq *txq)
+{
+	uint32_t blk = WCNIC_QUEUE_CFG_OFF(txq->queue_id);
+	uint64_t base = mz_dma_addr(ad, txq->mz, 0);
+	size_t ring_len = (uint8_t *)(uintptr_t)txq->head_wb - (uint8_t *)txq->mz->addr;
+
+	wcnic_tx_queue_reset(txq);
+	if (ad->info.tx_mode == RTE_PMD_WCNIC_TX_PUSH) {
+		wcnic_bar_write32(&ad->bar, blk + WCNIC_QREG_TX_MODE,
+				  txq->entry_size == WCNIC_PUSH_ENTRY_256 ? WCNIC_TXM_PUSH_256
+									  : WCNIC_TXM_PUSH_128);
+	} else {
+		wcnic_bar_write32(&ad->bar, blk + WCNIC_QREG_TX_MODE, WCNIC_TXM_DMA);
+		wcnic_bar_write64(&ad->bar, blk + WCNIC_QREG_TX_RING_IOVA, base);
+		wcnic_bar_write32(&ad->bar, blk + WCNIC_QREG_TX_RING_SIZE, txq->nb_slots);
+	}
+	wcnic_bar_write64(&ad->bar, blk + WCNIC_QREG_TX_CMPL_IOVA, base + ring_len);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ RX */
+
+int
+wcnic_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		     unsigned int socket_id, const struct rte_eth_rxconf *conf,
+		     struct rte_mempool *mp)
+{
+	struct wcnic_adapter *ad = wcnic_adapter(dev);
+	uint32_t buf_size = rte_pktmbuf_data_room_size(mp) - RTE_PKTMBUF_HEADROOM;
+	size_t desc_len = RTE_ALIGN_CEIL(nb_desc * sizeof(struct wcnic_rx_desc), WCNIC_CACHE_LINE);
+	size_t cmpl_len = RTE_ALIGN_CEIL(nb_desc * sizeof(struct wcnic_rx_cmpl), WCNIC_CACHE_LINE);
+	struct wcnic_rxq *rxq;
+
+	if (ring_size_ok(ad, "RX", qid, nb_desc) != 0)
+		return -EINVAL;
+	if (rte_pktmbuf_data_room_size(mp) < RTE_PKTMBUF_HEADROOM + WCNIC_MIN_RX_BUF_SIZE) {
+		WCNIC_LOG(ERR, "RX queue %u: mbuf data room %u too small; need %u + %u",
+			  qid, rte_pktmbuf_data_room_size(mp), RTE_PKTMBUF_HEADROOM,
+			  WCNIC_MIN_RX_BUF_SIZE);
+		return -EINVAL;
+	}
+	wcnic_rx_queue_release(dev, qid);
+
+	rxq = rte_zmalloc_socket("wcnic_rxq", sizeof(*rxq), RTE_CACHE_LINE_SIZE, (int)socket_id);
+	if (rxq == NULL)
+		return -ENOMEM;
+	rxq->sw_ring = rte_zmalloc_socket("wcnic_rxq_sw", nb_desc * sizeof(*rxq->sw_ring),
+					  RTE_CACHE_LINE_SIZE, (int)socket_id);
+	rxq->mz = queue_memzone(dev, "rx", qid, desc_len + cmpl_len, socket_id);
+	if (rxq->sw_ring == NULL || rxq->mz == NULL) {
+		rte_free(rxq->sw_ring);
+		rte_free(rxq);
+		return -ENOMEM;
+	}
+	rxq->desc_ring = rxq->mz->addr;
+	rxq->cmpl_ring = (const struct wcnic_rx_cmpl *)((uint8_t *)rxq->mz->addr + desc_len);
+	rxq->doorbell = (volatile uint32_t *)(ad->bar.base + WCNIC_DB_RX_OFF(qid));
+	rxq->mp = mp;
+	rxq->nb_desc = nb_desc;
+	rxq->mask = nb_desc - 1;
+	rxq->buf_size = (uint16_t)RTE_MIN(buf_size, (uint32_t)UINT16_MAX);
+	rxq->refill_threshold = conf->rx_free_thresh != 0 ? conf->rx_free_thresh : 32;
+	rxq->dma_addr_is_va = ad->dma_addr_is_va;
+	rxq->queue_id = qid;
+	rxq->port_id = dev->data->port_id;
+	dev->data->rx_queues[qid] = rxq;
+	ad->rxqs[qid] = rxq;
+	return 0;
+}
+
+static void
+rx_queue_drop_posted(struct wcnic_rxq *rxq)
+{
+	for (; rxq->next != rxq->posted; rxq->next++) {
+		uint16_t slot = rxq->next & rxq->mask;
+
+		rte_pktmbuf_free(rxq->sw_ring[slot]);
+		rxq->sw_ring[slot] = NULL;
+	}
+}
+
+void
+wcnic_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct wcnic_adapter *ad = wcnic_adapter(dev);
+	struct wcnic_rxq *rxq = ad->rxqs[qid];
+
+	if (rxq == NULL)
+		return;
+	rx_queue_drop_posted(rxq);
+	rte_memzone_free(rxq->mz);
+	rte_free(rxq->sw_ring);
+	rte_free(rxq);
+	ad->rxqs[qid] = NULL;
+	dev->data->rx_queues[qid] = NULL;
+}
+
+void
+wcnic_rx_queue_reset(struct wcnic_rxq *rxq)
+{
+	rx_queue_drop_posted(rxq);
+	rxq->next = 0;
+	rxq->posted = 0;
+	rxq->db_seq = 0;
+	/* Phase 0 everywhere: nothing is complete until the device says so. */
+	memset((void *)(uintptr_t)rxq->cmpl_ring, 0,
+	       RTE_ALIGN_CEIL(rxq->nb_desc * sizeof(struct wcnic_rx_cmpl), WCNIC_CACHE_LINE));
+}
+
+int
+wcnic_rx_queue_hw_start(struct wcnic_adapter *ad, struct wcnic_rxq *rxq)
+{
+	uint32_t blk = WCNIC_QUEUE_CFG_OFF(rxq->queue_id);
+	uint64_t base = mz_dma_addr(ad, rxq->mz, 0);
+	size_t desc_len = (const uint8_t *)rxq->cmpl_ring - (uint8_t *)rxq->mz->addr;
+
+	wcnic_rx_queue_reset(rxq);
+	wcnic_bar_write64(&ad->bar, blk + WCNIC_QREG_RX_RING_IOVA, base);
+	wcnic_bar_write64(&ad->bar, blk + WCNIC_QREG_RX_CMPL_IOVA, base + desc_len);
+	wcnic_bar_write32(&ad->bar, blk + WCNIC_QREG_RX_RING_SIZE, rxq->nb_desc);
+	wcnic_bar_write32(&ad->bar, blk + WCNIC_QREG_RX_BUF_SIZE, rxq->buf_size);
+	return 0;
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What the push and DMA TX paths share: doorbells, completion reclaim and
+ * the checks that keep malformed packets away from the device.
+ */
+#ifndef WCNIC_TX_COMMON_H
+#define WCNIC_TX_COMMON_H
+
+#include <rte_mbuf.h>
+
+#include "wcnic_ethdev.h"
+
+/* Largest burst reclaimed or dropped in one go. */
+#define WCNIC_TX_FREE_BULK 64
+
+/*
+ * Announce everything posted since the last doorbell.
+ *
+ * Barrier (1) orders the whole batch before the doorbell: push entries are
+ * written with non-temporal or write-combining stores, which x86 does not
+ * keep in order with later stores, and DMA descriptors are ordinary stores
+ * that must be visible before a doorbell in device memory; one SFENCE per
+ * doorbell covers both, not one per entry.
+ * Barrier (2) drains the doorbell itself: on a write-combining mapping the
+ * 4-byte store can wait in a WC buffer until something evicts it, which
+ * would add latency to this burst; it also keeps the next burst's entry
+ * lines from combining ahead of this doorbell.
+ */
+static __rte_always_inline void
+wcnic_tx_doorbell(struct wcnic_txq *txq)
+{
+	rte_wmb(); /* (1) entries/descriptors before the doorbell */
+	txq->db_seq++;
+	rte_write32_relaxed(WCNIC_DB_VALUE(txq->db_seq, txq->tail), txq->doorbell);
+	rte_wmb(); /* (2) push the doorbell out of the WC buffer now */
+	txq->stats.doorbells++;
+}
+
+/*
+ * Free the mbufs of every slot the device has finished with.
+ * The device writes the head (host memory) only after it has read all the
+ * entries, descriptors and buffers it covers; the acquire load keeps our
+ * reads of sw_ring and the freeing of buffers after that observation.
+ */
+static __rte_always_inline void
+wcnic_tx_reclaim(struct wcnic_txq *txq)
+{
+	struct rte_mbuf *done[WCNIC_TX_FREE_BULK];
+	uint16_t dev_head = (uint16_t)__atomic_load_n(txq->head_wb, __ATOMIC_ACQUIRE);
+	unsigned int nb_done = 0;
+
+	if (txq->held_mbufs == 0) {
+		txq->head = dev_head;
+		return;
+	}
+	while (txq->head != dev_head) {
+		struct rte_mbuf **slot = &txq->sw_ring[txq->head & txq->mask];
+
+		if (*slot != NULL) {
+			done[nb_done++] = *slot;
+			*slot = NULL;
+			if (nb_done == WCNIC_TX_FREE_BULK) {
+				rte_pktmbuf_free_bulk(done, nb_done);
+				txq->held_mbufs -= nb_done;
+				nb_done = 0;
+			}
+		}
+		txq->head++;
+	}
+	rte_pktmbuf_free_bulk(done, nb_done);
+	txq->held_mbufs -= nb_done;
+}
+
+/*
+ * Frame length the device accepts: an Ethernet header at least, the port's
+ * limit at most. A frame outside that would stop the queue with a device
+ * error, so it is dropped here and counted.
+ */
+static __rte_always_inline bool
+wcnic_tx_len_ok(struct wcnic_txq *txq, uint32_t pkt_len)
+{
+	if (likely(pkt_len >= RTE_ETHER_HDR_LEN && pkt_len <= txq->max_frame_len))
+		return true;
+	if (pkt_len < RTE_ETHER_HDR_LEN)
+		txq->stats.runt_drops++;
+	else
+		txq->stats.oversize_drops++;
+	return false;
+}
+
+/* DMA address of a segment's data as this device sees it. */
+static __rte_always_inline uint64_t
+wcnic_seg_dma_addr(const struct wcnic_txq *txq, const struct rte_mbuf *seg)
+{
+	return txq->dma_addr_is_va ? (uint64_t)(uintptr_t)rte_pktmbuf_mtod(seg, void *)
+				   : rte_mbuf_data_iova(seg);
+}
+
+#endif /* WCNIC_TX_COMMON_H */

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The net_wcnic virtual device: the wcnic device model runs in this
+ * process, on a DPDK control thread (never on a forwarding lcore), over a
+ * BAR that is ordinary host memory.
+ *
+ * Device addresses are virtual addresses here: the model shares our
+ * address space, so the driver hands it VAs and the model's DMA map grants
+ * exactly the memory DPDK manages (every memory segment, and every segment
+ * allocated later, through a memory event callback).
+ *
+ * Memory type: the BAR is write-back memory, not device memory. The push
+ * path writes it with non-temporal stores, which the CPU orders like
+ * write-combining stores (weakly, until an SFENCE), so for the driver's
+ * ordering rules the mapping behaves as write-combining and counts as such
+ * for tx_mode=auto; it is reported as not verified by the kernel.
+ */
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <bus_vdev_driver.h>
+#include <ethdev_vdev.h>
+#include <rte_eal_memconfig.h>
+#include <rte_memory.h>
+
+#include "wcnic_ethdev.h"
+#include "wcnic_log.h"
+#include "wcnic_model.h"
+
+#define WCNIC_VDEV_BAR_SIZE (1u << 20)  /* the layout needs 576 KiB */
+
+struct wcnic_vdev {
+	void *bar;
+	struct wcnic_model *model;
+	pthread_t thread;
+	bool thread_started;
+	bool mem_callback_registered;
+	atomic_bool stop;
+	char name[RTE_DEV_NAME_MAX_LEN];
+	struct wcnic_dma_map dma;  /* large: kept last */
+};
+
+static int
+grant_range(struct wcnic_vdev *vd, void *addr, size_t len)
+{
+	int ret = wcnic_dma_grant(&vd->dma, (uint64_t)(uintptr_t)addr, addr, len);
+
+	if (ret != 0 && ret != -EEXIST)
+		WCNIC_LOG(ERR, "%s: cannot let the device reach %zu bytes at %p: %s",
+			  vd->name, len, addr, strerror(-ret));
+	return ret == -EEXIST ? 0 : ret;
+}
+
+/* Grant runs of virtually adjacent segments, one grant per run. */
+struct grant_walk {
+	struct wcnic_vdev *vd;
+	uint8_t *start;
+	size_t len;
+	int ret;
+};
+
+static int
+grant_walk_segment(const struct rte_memseg_list *msl __rte_unused,
+		   const struct rte_memseg *ms, void *arg)
+{
+	struct grant_walk *w = arg;
+
+	if (w->len != 0 && w->start + w->len == (uint8_t *)ms->addr) {
+		w->len += ms->len;
+		return 0;
+	}
+	if (w->len != 0 && (w->ret = grant_range(w->vd, w->start, w->len)) != 0)
+		return -1;
+	w->start = ms->addr;
+	w->len = ms->len;
+	return 0;
+}
+
+static int
+grant_existing_memory(struct wcnic_vdev *vd)
+{
+	struct grant_walk w = { .vd = vd };
+
+	/* The thread-unsafe walk: callers already hold the memory lock or
+	 * run where no allocation can race (probe). */
+	if (rte_memseg_walk(grant_walk_segment, &w) < 0)
+		return w.ret;
+	return w.len != 0 ? grant_range(vd, w.start, w.len) : 0;
+}
+
+static void
+mem_event(enum rte_mem_event type, const void *addr, size_t len, void *arg)
+{
+	if (type == RTE_MEM_EVENT_ALLOC)
+		grant_range(arg, (void *)(uintptr_t)addr, len);
+}
+
+static void *
+model_thread(void *arg)
+{
+	struct wcnic_vdev *vd = arg;
+
+	wcnic_model_run(vd->model, &vd->stop);
+	return NULL;
+}
+
+/* Memory allocated after probe is granted by mem_event(); nothing to do. */
+static int
+vdev_dma_prepare(struct wcnic_adapter *ad __rte_unused)
+{
+	return 0;
+}
+
+static void
+vdev_teardown(struct wcnic_vdev *vd)
+{
+	if (vd == NULL)
+		return;
+	if (vd->mem_callback_registered)
+		rte_mem_event_callback_unregister(vd->name, vd);
+	if (vd->thread_started) {
+		atomic_store(&vd->stop, true);
+		pthread_join(vd->thread, NULL);
+	}
+	wcnic_model_destroy(vd->model);
+	if (vd->bar != NULL)
+		munmap(vd->bar, WCNIC_VDEV_BAR_SIZE);
+	rte_free(vd);
+}
+
+static void
+vdev_close(struct wcnic_adapter *ad)
+{
+	vdev_teardown(ad->transport);
+	ad->transport = NULL;
+}
+
+static const struct wcnic_transport_ops vdev_ops = {
+	.dma_prepare = vdev_dma_prepare,
+	.close = vdev_close,
+};
+
+static struct wcnic_vdev *
+vdev_device_create(const char *name, const struct wcnic_devargs *args)
+{
+	struct wcnic_model_params params;
+	struct wcnic_vdev *vd;
+	char thread_name[RTE_MAX_THREAD_NAME_LEN];
+	int ret;
+
+	vd = rte_zmalloc("wcnic_vdev", sizeof(*vd), RTE_CACHE_LINE_SIZE);
+	if (vd == NULL)
+		return NULL;
+	snprintf(vd->name, sizeof(vd->name), "%s", name);
+	wcnic_dma_map_init(&vd->dma);
+
+	vd->bar = mmap(NULL, WCNIC_VDEV_BAR_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vd->bar == MAP_FAILED) {
+		vd->bar = NULL;
+		goto fail;
+	}
+	wcnic_model_params_init(&params);
+	params.backend = args->backend;
+	vd->model = wcnic_model_create(vd->bar, WCNIC_VDEV_BAR_SIZE, &vd->dma, &params);
+	if (vd->model == NULL)
+		goto fail;
+
+	rte_mcfg_mem_read_lock();
+	ret = grant_existing_memory(vd);
+	if (ret == 0 && rte_mem_event_callback_register(vd->name, mem_event, vd) == 0)
+		vd->mem_callback_registered = true;
+	rte_mcfg_mem_read_unlock();
+	if (ret != 0)
+		goto fail;
+	/* Without the callback (legacy memory, --no-huge) memory never grows. */
+
+	snprintf(thread_name, sizeof(thread_name), "wcnic-%s", name);
+	if (rte_ctrl_thread_create(&vd->thread, thread_name, NULL, model_thread, vd) != 0)
+		goto fail;
+	vd->thread_started = true;
+	return vd;
+fail:
+	WCNIC_LOG(ERR, "%s: cannot start the in-process device model", name);
+	vdev_teardown(vd);
+	return NULL;
+}
+
+static int
+wcnic_vdev_probe(struct rte_vdev_device *vdev)
+{
+	const char *name = rte_vdev_device_name(vdev);
+	struct wcnic_devargs args;
+	struct wcnic_adapter *ad;
+	struct rte_eth_dev *dev;
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		WCNIC_LOG(ERR, "%s: secondary processes are not supported", name);
+		return -ENOTSUP;
+	}
+	ret = wcnic_devargs_parse(vdev->device.devargs, true, &args);
+	if (ret != 0)
+		return ret;
+
+	dev = rte_eth_vdev_allocate(vdev, sizeof(*ad));
+	if (dev == NULL)
+		return -ENOMEM;
+	ad = wcnic_adapter(dev);
+	ad->args = args;
+	ad->ops = &vdev_ops;
+	ad->dma_addr_is_va = true;
+	ad->transport = vdev_device_create(name, &args);
+	if (ad->transport == NULL) {
+		rte_eth_dev_release_port(dev);
+		return -ENOMEM;
+	}
+	ad->bar.base = ((struct wcnic_vdev *)ad->transport)->bar;
+	ad->bar.len = WCNIC_VDEV_BAR_SIZE;
+	ad->info.mem_type = RTE_PMD_WCNIC_MEM_WC;
+	ad->info.mem_type_verified = false;
+	snprintf(ad->info.mem_type_source, sizeof(ad->info.mem_type_source),
+		 "in-process device model (host memory)");
+	ad->info.tx_mode = args.tx_mode == WCNIC_TX_REQ_DMA ? RTE_PMD_WCNIC_TX_DMA
+							    : RTE_PMD_WCNIC_TX_PUSH;
+
+	ret = wcnic_ethdev_init(dev);
+	if (ret != 0) {
+		vdev_close(ad);
+		dev->data->mac_addrs = NULL;
+		rte_eth_dev_release_port(dev);
+		return ret;
+	}
+	WCNIC_LOG(NOTICE, "%s: port %u, BAR memory type %s (%s, %s), TX mode %s (asked %s), "
+		  "backend %s, %u queue(s)", name, dev->data->port_id,
+		  rte_pmd_wcnic_mem_type_name(ad->info.mem_type), ad->info.mem_type_source,
+		  ad->info.mem_type_verified ? "verified" : "not verified by the kernel",
+		  rte_pmd_wcnic_tx_mode_name(ad->info.tx_mode),
+		  wcnic_tx_mode_request_name(args.tx_mode), wcnic_backend_name(args.backend),
+		  args.queues);
+	rte_eth_dev_probing_finish(dev);
+	return 0;
+}
+
+static int
+wcnic_vdev_remove(struct rte_vdev_device *vdev)
+{
+	struct rte_eth_dev *dev = rte_eth_dev_allocated(rte_vdev_device_name(vdev));
+
+	if (dev == NULL)
+		return 0; /* already closed */
+	rte_eth_dev_close(dev->data->port_id);
+	return 0;
+}
+
+static struct rte_vdev_driver wcnic_vdev_driver = {
+	.probe = wcnic_vdev_probe,
+	.remove = wcnic_vdev_remove,
+};
+
+RTE_PMD_REGISTER_VDEV(net_wcnic, wcnic_vdev_driver);
+RTE_PMD_REGISTER_PARAM_STRING(net_wcnic, WCNIC_DEVARGS_HELP);
