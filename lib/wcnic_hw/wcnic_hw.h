@@ -86,11 +86,11 @@
 #define WCNIC_REG_CNT_TX_BYTES     0x088u
 #define WCNIC_REG_CNT_RX_PACKETS   0x090u
 #define WCNIC_REG_CNT_RX_BYTES     0x098u
-#define WCNIC_REG_CNT_RX_NO_BUF    0x0A0u  /* dropped: no RX buffer posted */
+#define WCNIC_REG_CNT_RX_NO_BUF    0x0A0u  /* dropped: no buffer, or RX ring not running */
 #define WCNIC_REG_CNT_RX_OVERSIZE  0x0A8u  /* dropped: larger than buffer */
 #define WCNIC_REG_CNT_TX_HDR_BAD   0x0B0u  /* sink: IPv4/UDP check failed */
 #define WCNIC_REG_CNT_ERRORS       0x0B8u  /* protocol errors (queue stops) */
-#define WCNIC_REG_CNT_DOORBELLS    0x0C0u  /* doorbell advances observed */
+#define WCNIC_REG_CNT_DOORBELLS    0x0C0u  /* doorbell changes observed */
 
 /* Feature bits (DEV_FEATURES / DRV_FEATURES). */
 #define WCNIC_F_TX_PUSH            (UINT64_C(1) << 0)  /* TX push rings in BAR */
@@ -120,11 +120,11 @@ enum wcnic_error {
 	WCNIC_ERR_NONE            = 0,
 	WCNIC_ERR_BAD_IOVA        = 1, /* DMA address outside granted memory */
 	WCNIC_ERR_BAD_LENGTH      = 2, /* length beyond buffer or inconsistent */
-	WCNIC_ERR_DOORBELL_RANGE  = 3, /* doorbell moves past the ring */
+	WCNIC_ERR_DOORBELL_RANGE  = 3, /* doorbell past the ring, or moving back */
 	WCNIC_ERR_BAD_DESCRIPTOR  = 4, /* reserved bits, bad counts, bad flags */
 	WCNIC_ERR_TX_BURST        = 5, /* more entries than TX_BURST_MAX per doorbell */
-	WCNIC_ERR_BAD_CONFIG      = 6, /* queue configuration rejected at enable */
-	WCNIC_ERR_QUEUE_DISABLED  = 7, /* doorbell on a queue that is not running */
+	WCNIC_ERR_BAD_CONFIG      = 6, /* global or ring configuration rejected at start */
+	WCNIC_ERR_QUEUE_DISABLED  = 7, /* doorbell changed on a ring that is not running */
 };
 #define WCNIC_ERR_MAX              WCNIC_ERR_QUEUE_DISABLED
 #define WCNIC_ERROR_QUEUE_NONE     0xFFFFFFFFu  /* error not tied to a queue */

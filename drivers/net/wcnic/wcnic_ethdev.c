@@ -22,11 +22,11 @@ static const char *const error_names[] = {
 	[WCNIC_ERR_NONE] = "none",
 	[WCNIC_ERR_BAD_IOVA] = "DMA address outside granted memory",
 	[WCNIC_ERR_BAD_LENGTH] = "bad length",
-	[WCNIC_ERR_DOORBELL_RANGE] = "doorbell past the ring",
+	[WCNIC_ERR_DOORBELL_RANGE] = "doorbell past the ring or moving back",
 	[WCNIC_ERR_BAD_DESCRIPTOR] = "malformed descriptor",
 	[WCNIC_ERR_TX_BURST] = "more entries than the per-doorbell budget",
-	[WCNIC_ERR_BAD_CONFIG] = "queue configuration rejected",
-	[WCNIC_ERR_QUEUE_DISABLED] = "doorbell on a stopped queue",
+	[WCNIC_ERR_BAD_CONFIG] = "configuration rejected",
+	[WCNIC_ERR_QUEUE_DISABLED] = "doorbell changed on a stopped ring",
 };
 
 static const char *
