@@ -29,15 +29,8 @@ queue_memzone(struct rte_eth_dev *dev, const char *kind, uint16_t qid, size_t le
 	char name[RTE_MEMZONE_NAMESIZE];
 
 	snprintf(name, sizeof(name), "wcnic%u_%s%u", dev->data->port_id, kind, qid);
-	/* A zone left by an earlier setup of this queue is reused if it fits. */
-	const struct rte_memzone *mz = rte_memzone_lookup(name);
-
-	if (mz != NULL && mz->len >= len)
-		return mz;
-	if (mz != NULL)
-		rte_memzone_free(mz);
-	return rte_memzone_reserve_aligned(name, len, (int)socket_id,
-					   RTE_MEMZONE_IOVA_CONTIG, WCNIC_CACHE_LINE);
+	return rte_memzone_reserve_aligned(name, len, (int)socket_id, RTE_MEMZONE_IOVA_CONTIG,
+					   WCNIC_CACHE_LINE);
 }
 
 static int
@@ -51,6 +44,37 @@ ring_size_ok(const struct wcnic_adapter *ad, const char *kind, uint16_t qid, uin
 	return -EINVAL;
 }
 
+/* What every queue allocates: its struct, its mbuf ring, its DMA memzone. */
+struct queue_mem {
+	void *queue;
+	struct rte_mbuf **sw_ring;
+	const struct rte_memzone *mz;
+};
+
+static void
+queue_mem_free(struct queue_mem *mem)
+{
+	rte_memzone_free(mem->mz);
+	rte_free(mem->sw_ring);
+	rte_free(mem->queue);
+}
+
+static int
+queue_mem_alloc(struct rte_eth_dev *dev, const char *kind, uint16_t qid, size_t queue_size,
+		uint16_t nb_slots, size_t dma_len, unsigned int socket_id, struct queue_mem *mem)
+{
+	mem->queue = rte_zmalloc_socket("wcnic_queue", queue_size, RTE_CACHE_LINE_SIZE,
+					(int)socket_id);
+	mem->sw_ring = rte_zmalloc_socket("wcnic_sw_ring", nb_slots * sizeof(*mem->sw_ring),
+					  RTE_CACHE_LINE_SIZE, (int)socket_id);
+	mem->mz = queue_memzone(dev, kind, qid, dma_len, socket_id);
+	if (mem->queue != NULL && mem->sw_ring != NULL && mem->mz != NULL)
+		return 0;
+	WCNIC_LOG(ERR, "port %u %s queue %u: out of memory", dev->data->port_id, kind, qid);
+	queue_mem_free(mem);
+	return -ENOMEM;
+}
+
 /* ------------------------------------------------------------------ TX */
 
 int
@@ -62,6 +86,7 @@ wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	uint16_t nb_slots = push ? WCNIC_PUSH_RING_BYTES / ad->args.entry_size : nb_desc;
 	size_t ring_len = push ? 0 : RTE_ALIGN_CEIL(nb_slots * sizeof(struct wcnic_tx_desc),
 						      WCNIC_CACHE_LINE);
+	struct queue_mem mem;
 	struct wcnic_txq *txq;
 
 	if (!push && ring_size_ok(ad, "TX", qid, nb_desc) != 0)
@@ -71,17 +96,12 @@ wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 			  dev->data->port_id, qid, nb_slots, nb_desc);
 	wcnic_tx_queue_release(dev, qid);
 
-	txq = rte_zmalloc_socket("wcnic_txq", sizeof(*txq), RTE_CACHE_LINE_SIZE, (int)socket_id);
-	if (txq == NULL)
+	if (queue_mem_alloc(dev, "tx", qid, sizeof(*txq), nb_slots, ring_len + WCNIC_CACHE_LINE,
+			    socket_id, &mem) != 0)
 		return -ENOMEM;
-	txq->sw_ring = rte_zmalloc_socket("wcnic_txq_sw", nb_slots * sizeof(*txq->sw_ring),
-					  RTE_CACHE_LINE_SIZE, (int)socket_id);
-	txq->mz = queue_memzone(dev, "tx", qid, ring_len + WCNIC_CACHE_LINE, socket_id);
-	if (txq->sw_ring == NULL || txq->mz == NULL) {
-		rte_free(txq->sw_ring);
-		rte_free(txq);
-		return -ENOMEM;
-	}
+	txq = mem.queue;
+	txq->sw_ring = mem.sw_ring;
+	txq->mz = mem.mz;
 	txq->desc_ring = push ? NULL : txq->mz->addr;
 	txq->head_wb = (const uint32_t *)((uint8_t *)txq->mz->addr + ring_len);
 	txq->push_ring = ad->bar.base + WCNIC_PUSH_RING_OFF(qid);
@@ -123,9 +143,7 @@ wcnic_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	if (txq == NULL)
 		return;
 	tx_queue_drop_held(txq);
-	rte_memzone_free(txq->mz);
-	rte_free(txq->sw_ring);
-	rte_free(txq);
+	queue_mem_free(&(struct queue_mem){ txq, txq->sw_ring, txq->mz });
 	ad->txqs[qid] = NULL;
 	dev->data->tx_queues[qid] = NULL;
 }
@@ -173,6 +191,7 @@ wcnic_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	uint32_t buf_size = rte_pktmbuf_data_room_size(mp) - RTE_PKTMBUF_HEADROOM;
 	size_t desc_len = RTE_ALIGN_CEIL(nb_desc * sizeof(struct wcnic_rx_desc), WCNIC_CACHE_LINE);
 	size_t cmpl_len = RTE_ALIGN_CEIL(nb_desc * sizeof(struct wcnic_rx_cmpl), WCNIC_CACHE_LINE);
+	struct queue_mem mem;
 	struct wcnic_rxq *rxq;
 
 	if (ring_size_ok(ad, "RX", qid, nb_desc) != 0)
@@ -185,17 +204,12 @@ wcnic_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	}
 	wcnic_rx_queue_release(dev, qid);
 
-	rxq = rte_zmalloc_socket("wcnic_rxq", sizeof(*rxq), RTE_CACHE_LINE_SIZE, (int)socket_id);
-	if (rxq == NULL)
+	if (queue_mem_alloc(dev, "rx", qid, sizeof(*rxq), nb_desc, desc_len + cmpl_len,
+			    socket_id, &mem) != 0)
 		return -ENOMEM;
-	rxq->sw_ring = rte_zmalloc_socket("wcnic_rxq_sw", nb_desc * sizeof(*rxq->sw_ring),
-					  RTE_CACHE_LINE_SIZE, (int)socket_id);
-	rxq->mz = queue_memzone(dev, "rx", qid, desc_len + cmpl_len, socket_id);
-	if (rxq->sw_ring == NULL || rxq->mz == NULL) {
-		rte_free(rxq->sw_ring);
-		rte_free(rxq);
-		return -ENOMEM;
-	}
+	rxq = mem.queue;
+	rxq->sw_ring = mem.sw_ring;
+	rxq->mz = mem.mz;
 	rxq->desc_ring = rxq->mz->addr;
 	rxq->cmpl_ring = (const struct wcnic_rx_cmpl *)((uint8_t *)rxq->mz->addr + desc_len);
 	rxq->doorbell = (volatile uint32_t *)(ad->bar.base + WCNIC_DB_RX_OFF(qid));
@@ -232,9 +246,7 @@ wcnic_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	if (rxq == NULL)
 		return;
 	rx_queue_drop_posted(rxq);
-	rte_memzone_free(rxq->mz);
-	rte_free(rxq->sw_ring);
-	rte_free(rxq);
+	queue_mem_free(&(struct queue_mem){ rxq, rxq->sw_ring, rxq->mz });
 	ad->rxqs[qid] = NULL;
 	dev->data->rx_queues[qid] = NULL;
 }
