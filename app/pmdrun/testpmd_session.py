@@ -178,6 +178,26 @@ def xstats(output):
     return {name: int(value) for name, value in re.findall(r"^(\w+): (\d+)$", output, re.M)}
 
 
+def settled_xstats(pmd, port=0, timeout=2.0):
+    """xstats once the device's counters stop moving.
+
+    The device works asynchronously (the in-process model is a thread that
+    may share a CPU with testpmd's main thread): right after 'stop' it can
+    still be draining the last ring. Read until two reads agree.
+    """
+    cmd = f"show port xstats {port}"
+    until = "NIC extended statistics"
+    previous = xstats(pmd.cmd(cmd, until=until))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        current = xstats(pmd.cmd(cmd, until=until))
+        if all(current.get(k) == previous.get(k) for k in current if k.startswith("dev_")):
+            return current
+        previous = current
+    return previous
+
+
 def run_forwarding(pmd, seconds, start_cmd="start", port=0):
     """Forward for `seconds`; return (forward stats, xstats, elapsed seconds)."""
     pmd.cmd(start_cmd)
@@ -185,8 +205,7 @@ def run_forwarding(pmd, seconds, start_cmd="start", port=0):
     time.sleep(seconds)
     fwd = forward_stats(pmd.cmd("stop", until="Accumulated forward statistics"), port)
     elapsed = time.monotonic() - begin
-    xs = xstats(pmd.cmd(f"show port xstats {port}", until="NIC extended statistics"))
-    return fwd, xs, elapsed
+    return fwd, settled_xstats(pmd, port), elapsed
 
 
 def port_summary(output):

@@ -8,17 +8,11 @@
  * usage: test_loopback_payload push|dma [entry_size]
  */
 #include <inttypes.h>
-#include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <rte_cycles.h>
-#include <rte_eal.h>
-#include <rte_ethdev.h>
-#include <rte_mbuf.h>
 
+#include "pmd_test.h"
 #include "rte_pmd_wcnic.h"
 
 #define NB_MBUFS    8192
@@ -26,17 +20,6 @@
 #define BURST       32
 #define RING        512
 #define TIMEOUT_S   20
-
-static int failures;
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		failures++; \
-		printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
-	} \
-} while (0)
 
 /* Frame n: length and bytes are a function of n, so the receiver can check. */
 static uint16_t
@@ -109,46 +92,23 @@ frame_check(struct rte_mbuf *m, uint32_t expect)
 	}
 }
 
-static uint64_t
-xstat(uint16_t port, const char *name)
-{
-	uint64_t id, value = UINT64_MAX;
-
-	if (rte_eth_xstats_get_id_by_name(port, name, &id) == 0)
-		rte_eth_xstats_get_by_id(port, &id, &value, 1);
-	return value;
-}
-
 int
 main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "push";
 	const char *entry = argc > 2 ? argv[2] : "128";
-	char vdev[128], prefix[64], runtime_dir[PATH_MAX];
-	char *eal[] = { argv[0], "-l", "0", "--no-pci", "--no-huge", "-m", "256", "--no-shconf",
-			"--no-telemetry", prefix, "--vdev", vdev, "--log-level=pmd.net.wcnic:info" };
-	struct rte_eth_conf conf = {
-		.txmode.offloads = RTE_ETH_TX_OFFLOAD_MULTI_SEGS,
-		.rxmode.mtu = 1500,
-	};
+	char devargs[128];
 	struct rte_pmd_wcnic_port_info info;
 	struct rte_mempool *mp;
 	uint32_t sent = 0, received = 0;
 	uint64_t deadline;
 	uint16_t port = 0;
 
-	snprintf(vdev, sizeof(vdev), "net_wcnic0,backend=loopback,tx_mode=%s,entry_size=%s",
-		 mode, entry);
-	snprintf(prefix, sizeof(prefix), "--file-prefix=wcnic_lb%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(eal), eal) < 0) {
-		printf("FAIL: EAL init\n");
-		return 1;
-	}
-	mp = rte_pktmbuf_pool_create("lb", NB_MBUFS, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	if (mp == NULL || rte_eth_dev_configure(port, 1, 1, &conf) != 0 ||
-	    rte_eth_rx_queue_setup(port, 0, RING, 0, NULL, mp) != 0 ||
-	    rte_eth_tx_queue_setup(port, 0, RING, 0, NULL) != 0 ||
-	    rte_eth_dev_start(port) != 0) {
+	snprintf(devargs, sizeof(devargs), "backend=loopback,tx_mode=%s,entry_size=%s", mode,
+		 entry);
+	pmd_test_eal_init(argv[0], devargs);
+	mp = pmd_test_pool(NB_MBUFS);
+	if (pmd_test_port_start(port, mp, RING, RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0) {
 		printf("FAIL: port setup\n");
 		return 1;
 	}
@@ -177,25 +137,18 @@ main(int argc, char **argv)
 			frame_check(pkts[i], received++);
 			rte_pktmbuf_free(pkts[i]);
 		}
-		if (failures > 10)
+		if (pmd_test_failures > 10)
 			break;
 	}
 	CHECK(received == NB_FRAMES, "received %u of %u frames (sent %u)", received, NB_FRAMES,
 	      sent);
-	CHECK(xstat(port, "dev_errors") == 0, "device errors: %" PRIu64, xstat(port, "dev_errors"));
-	CHECK(xstat(port, "dev_rx_no_buf") == 0, "device drops: %" PRIu64,
-	      xstat(port, "dev_rx_no_buf"));
-	CHECK(xstat(port, "dev_tx_packets") == NB_FRAMES, "device TX %" PRIu64,
-	      xstat(port, "dev_tx_packets"));
+	CHECK(pmd_test_xstat(port, "dev_errors") == 0, "device errors: %" PRIu64,
+	      pmd_test_xstat(port, "dev_errors"));
+	CHECK(pmd_test_xstat(port, "dev_rx_no_buf") == 0, "device drops: %" PRIu64,
+	      pmd_test_xstat(port, "dev_rx_no_buf"));
+	CHECK(pmd_test_xstat(port, "dev_tx_packets") == NB_FRAMES, "device TX %" PRIu64,
+	      pmd_test_xstat(port, "dev_tx_packets"));
 	printf("%s mode, %s-byte entries: %u frames looped back, %d failure(s)\n", mode, entry,
-	       received, failures);
-
-	rte_eth_dev_stop(port);
-	rte_eth_dev_close(port);
-	/* EAL leaves its runtime folder behind (empty with --no-shconf and
-	 * --no-telemetry). */
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
-	rte_eal_cleanup();
-	rmdir(runtime_dir);
-	return failures ? 1 : 0;
+	       received, pmd_test_failures);
+	return pmd_test_finish(port);
 }

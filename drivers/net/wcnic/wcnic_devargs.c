@@ -11,7 +11,7 @@
 
 static const char *const wcnic_valid_args[] = {
 	WCNIC_ARG_TX_MODE, WCNIC_ARG_QUEUES, WCNIC_ARG_ENTRY_SIZE,
-	WCNIC_ARG_BACKEND, WCNIC_ARG_MAC, NULL,
+	WCNIC_ARG_BACKEND, WCNIC_ARG_MAC, WCNIC_ARG_DEV_BURST, NULL,
 };
 
 static const char *const tx_mode_names[] = {
@@ -26,12 +26,24 @@ wcnic_tx_mode_request_name(enum wcnic_tx_mode_request req)
 	return req < RTE_DIM(tx_mode_names) ? tx_mode_names[req] : "?";
 }
 
+/* A bare key ("queues" without "=N") reaches the handlers as a NULL value. */
+static bool
+has_value(const char *key, const char *value)
+{
+	if (value != NULL && value[0] != '\0')
+		return true;
+	WCNIC_LOG(ERR, "%s: a value is required (%s=...)", key, key);
+	return false;
+}
+
 static int
 parse_tx_mode(const char *key, const char *value, void *opaque)
 {
 	enum wcnic_tx_mode_request *mode = opaque;
 	unsigned int i;
 
+	if (!has_value(key, value))
+		return -EINVAL;
 	for (i = 0; i < RTE_DIM(tx_mode_names); i++) {
 		if (strcmp(value, tx_mode_names[i]) == 0) {
 			*mode = i;
@@ -58,9 +70,27 @@ parse_queues(const char *key, const char *value, void *opaque)
 {
 	unsigned long v;
 
+	if (!has_value(key, value))
+		return -EINVAL;
 	if (parse_uint(value, &v) != 0 || v < 1 || v > WCNIC_MAX_QUEUES) {
 		WCNIC_LOG(ERR, "%s=%s: expected a number from 1 to %u", key, value,
 			  WCNIC_MAX_QUEUES);
+		return -EINVAL;
+	}
+	*(uint16_t *)opaque = (uint16_t)v;
+	return 0;
+}
+
+static int
+parse_dev_burst(const char *key, const char *value, void *opaque)
+{
+	unsigned long v;
+
+	if (!has_value(key, value))
+		return -EINVAL;
+	if (parse_uint(value, &v) != 0 || v < 1 || v > WCNIC_MAX_RING_SIZE) {
+		WCNIC_LOG(ERR, "%s=%s: expected a number from 1 to %u", key, value,
+			  WCNIC_MAX_RING_SIZE);
 		return -EINVAL;
 	}
 	*(uint16_t *)opaque = (uint16_t)v;
@@ -72,6 +102,8 @@ parse_entry_size(const char *key, const char *value, void *opaque)
 {
 	unsigned long v;
 
+	if (!has_value(key, value))
+		return -EINVAL;
 	if (parse_uint(value, &v) != 0 ||
 	    (v != WCNIC_PUSH_ENTRY_128 && v != WCNIC_PUSH_ENTRY_256)) {
 		WCNIC_LOG(ERR, "%s=%s: expected %u or %u", key, value,
@@ -85,6 +117,8 @@ parse_entry_size(const char *key, const char *value, void *opaque)
 static int
 parse_backend(const char *key, const char *value, void *opaque)
 {
+	if (!has_value(key, value))
+		return -EINVAL;
 	if (wcnic_backend_from_name(value, opaque) != 0) {
 		WCNIC_LOG(ERR, "%s=%s: expected sink, loopback or gen", key, value);
 		return -EINVAL;
@@ -97,6 +131,8 @@ parse_mac(const char *key, const char *value, void *opaque)
 {
 	struct wcnic_devargs *args = opaque;
 
+	if (!has_value(key, value))
+		return -EINVAL;
 	if (rte_ether_unformat_addr(value, &args->mac) != 0 ||
 	    !rte_is_valid_assigned_ether_addr(&args->mac)) {
 		WCNIC_LOG(ERR, "%s=%s: expected a unicast MAC address xx:xx:xx:xx:xx:xx",
@@ -134,9 +170,10 @@ wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
 			  devargs->name, devargs->args, WCNIC_DEVARGS_HELP);
 		return -EINVAL;
 	}
-	if (!vdev && rte_kvargs_count(kvlist, WCNIC_ARG_BACKEND) != 0) {
-		WCNIC_LOG(ERR, "%s: %s= applies to the in-process device (net_wcnic vdev) only",
-			  devargs->name, WCNIC_ARG_BACKEND);
+	if (!vdev && (rte_kvargs_count(kvlist, WCNIC_ARG_BACKEND) != 0 ||
+		      rte_kvargs_count(kvlist, WCNIC_ARG_DEV_BURST) != 0)) {
+		WCNIC_LOG(ERR, "%s: %s= and %s= apply to the in-process device (net_wcnic vdev) only",
+			  devargs->name, WCNIC_ARG_BACKEND, WCNIC_ARG_DEV_BURST);
 		ret = -EINVAL;
 		goto out;
 	}
@@ -150,6 +187,9 @@ wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
 		ret = rte_kvargs_process(kvlist, WCNIC_ARG_BACKEND, parse_backend, &args->backend);
 	if (ret == 0)
 		ret = rte_kvargs_process(kvlist, WCNIC_ARG_MAC, parse_mac, args);
+	if (ret == 0)
+		ret = rte_kvargs_process(kvlist, WCNIC_ARG_DEV_BURST, parse_dev_burst,
+					 &args->dev_burst_max);
 	if (ret != 0)
 		ret = -EINVAL;
 out:

@@ -16,6 +16,7 @@
 #define WCNIC_ARG_ENTRY_SIZE  "entry_size"
 #define WCNIC_ARG_BACKEND     "backend"
 #define WCNIC_ARG_MAC         "mac"
+#define WCNIC_ARG_DEV_BURST   "dev_burst_max"
 
 /* What the user asked for; the mode a port runs also depends on its BAR. */
 enum wcnic_tx_mode_request {
@@ -29,15 +30,16 @@ struct wcnic_devargs {
 	uint16_t queues;             /* queue pairs the device offers the port */
 	uint16_t entry_size;         /* push entry bytes: 128 or 256 */
 	enum wcnic_backend backend;  /* in-process device model only */
+	uint16_t dev_burst_max;      /* in-process model: TX_BURST_MAX, 0 = default */
 	bool mac_set;
 	struct rte_ether_addr mac;
 };
 
 /*
  * Parse a device's arguments into args, starting from the defaults.
- * vdev says whether the device is the in-process model (backend= is only
- * meaningful there). Returns 0, or -EINVAL after logging which argument is
- * wrong and what is accepted.
+ * vdev says whether the device is the in-process model (backend= and
+ * dev_burst_max= are only meaningful there). Returns 0, or -EINVAL after
+ * logging which argument is wrong and what is accepted.
  */
 int wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
 			struct wcnic_devargs *args);
@@ -48,7 +50,8 @@ int wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
 	WCNIC_ARG_QUEUES "=<1-8> " \
 	WCNIC_ARG_ENTRY_SIZE "=128|256 " \
 	WCNIC_ARG_BACKEND "=sink|loopback|gen " \
-	WCNIC_ARG_MAC "=<xx:xx:xx:xx:xx:xx>"
+	WCNIC_ARG_MAC "=<xx:xx:xx:xx:xx:xx> " \
+	WCNIC_ARG_DEV_BURST "=<1-32768>"
 
 const char *wcnic_tx_mode_request_name(enum wcnic_tx_mode_request req);
 

@@ -1,93 +1,30 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * net_wcnic ethdev operations, shared by the vdev (in-process device model)
- * and PCI front ends. Everything here talks to the device through the BAR
- * (control path) following doc/device-spec.md; the hot paths live in
- * wcnic_tx_push.c, wcnic_tx_dma.c and wcnic_rx.c.
+ * and PCI front ends. The device handshakes live in wcnic_dev.c, queue
+ * memory in wcnic_queue.c, the hot paths in wcnic_tx_push.c, wcnic_tx_dma.c
+ * and wcnic_rx.c.
  */
 #include <string.h>
 
-#include <rte_cycles.h>
-#include <rte_pause.h>
-
+#include "wcnic_dev.h"
 #include "wcnic_ethdev.h"
 #include "wcnic_log.h"
 
 RTE_LOG_REGISTER(wcnic_logtype, pmd.net.wcnic, NOTICE);
 
-#define WCNIC_HANDSHAKE_TIMEOUT_MS 1000
-#define WCNIC_DEFAULT_RING_SIZE    1024u
-
-static const char *const error_names[] = {
-	[WCNIC_ERR_NONE] = "none",
-	[WCNIC_ERR_BAD_IOVA] = "DMA address outside granted memory",
-	[WCNIC_ERR_BAD_LENGTH] = "bad length",
-	[WCNIC_ERR_DOORBELL_RANGE] = "doorbell past the ring or moving back",
-	[WCNIC_ERR_BAD_DESCRIPTOR] = "malformed descriptor",
-	[WCNIC_ERR_TX_BURST] = "more entries than the per-doorbell budget",
-	[WCNIC_ERR_BAD_CONFIG] = "configuration rejected",
-	[WCNIC_ERR_QUEUE_DISABLED] = "doorbell changed on a stopped ring",
-};
-
-static const char *
-error_name(uint32_t code)
-{
-	return code < RTE_DIM(error_names) ? error_names[code] : "unknown error code";
-}
-
-/* Poll until (reg & mask) == want, or time out. */
-static int
-wait_reg(const struct wcnic_adapter *ad, uint32_t off, uint32_t mask, uint32_t want)
-{
-	uint64_t deadline = rte_get_timer_cycles() +
-			    rte_get_timer_hz() * WCNIC_HANDSHAKE_TIMEOUT_MS / 1000;
-
-	while ((wcnic_bar_read32(&ad->bar, off) & mask) != want) {
-		if (rte_get_timer_cycles() > deadline)
-			return -ETIMEDOUT;
-		rte_pause();
-	}
-	return 0;
-}
-
-static void
-log_device_error(const struct wcnic_adapter *ad, uint16_t port_id)
-{
-	uint32_t code = wcnic_bar_read32(&ad->bar, WCNIC_REG_ERROR_CODE);
-
-	WCNIC_LOG(ERR, "port %u: device error %u (%s) on queue %d, info 0x%" PRIx64,
-		  port_id, code, error_name(code),
-		  (int)wcnic_bar_read32(&ad->bar, WCNIC_REG_ERROR_QUEUE),
-		  wcnic_bar_read64(&ad->bar, WCNIC_REG_ERROR_INFO));
-}
-
-/* Reset the device and read its limits (spec: bring-up steps 1-3). */
-int
-wcnic_dev_reset_hw(struct wcnic_adapter *ad)
-{
-	wcnic_xstats_before_device_reset(ad);
-	wcnic_bar_write32(&ad->bar, WCNIC_REG_CONTROL, WCNIC_CTRL_RESET);
-	if (wait_reg(ad, WCNIC_REG_CONTROL, WCNIC_CTRL_RESET, 0) != 0 ||
-	    wait_reg(ad, WCNIC_REG_STATUS, WCNIC_STS_READY, WCNIC_STS_READY) != 0) {
-		WCNIC_LOG(ERR, "device did not complete reset within %d ms",
-			  WCNIC_HANDSHAKE_TIMEOUT_MS);
-		return -ETIMEDOUT;
-	}
-	ad->dev_features = wcnic_bar_read64(&ad->bar, WCNIC_REG_DEV_FEATURES);
-	ad->max_queues = RTE_MIN(wcnic_bar_read32(&ad->bar, WCNIC_REG_MAX_QUEUES),
-				 WCNIC_MAX_QUEUES);
-	ad->max_ring_size = RTE_MIN(wcnic_bar_read32(&ad->bar, WCNIC_REG_MAX_RING_SIZE),
-				    WCNIC_MAX_RING_SIZE);
-	ad->max_mtu = wcnic_bar_read32(&ad->bar, WCNIC_REG_MAX_MTU);
-	ad->tx_burst_max = (uint16_t)RTE_MIN(wcnic_bar_read32(&ad->bar, WCNIC_REG_TX_BURST_MAX),
-					     (uint32_t)UINT16_MAX);
-	return 0;
-}
+#define WCNIC_DEFAULT_RING_SIZE 1024u
 
 static uint16_t
 port_queues(const struct rte_eth_dev *dev)
 {
 	return RTE_MAX(dev->data->nb_rx_queues, dev->data->nb_tx_queues);
+}
+
+static uint32_t
+max_frame_len(uint16_t mtu)
+{
+	return (uint32_t)mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN;
 }
 
 static int
@@ -123,7 +60,7 @@ wcnic_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_mac_addrs = 1;
 	info->min_mtu = RTE_ETHER_MIN_MTU;
 	info->max_mtu = ad->max_mtu;
-	info->max_rx_pktlen = ad->max_mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN;
+	info->max_rx_pktlen = max_frame_len(ad->max_mtu);
 	info->min_rx_bufsize = WCNIC_MIN_RX_BUF_SIZE;
 	info->tx_offload_capa = max_segs > 1 ? RTE_ETH_TX_OFFLOAD_MULTI_SEGS : 0;
 	info->rx_desc_lim = (struct rte_eth_desc_lim){
@@ -142,49 +79,92 @@ wcnic_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 		push ? push_slots : RTE_MIN(WCNIC_DEFAULT_RING_SIZE, ad->max_ring_size);
 	info->default_rxportconf.burst_size = 32;
 	info->default_txportconf.burst_size = 32;
-	info->speed_capa = RTE_ETH_LINK_SPEED_100G;
-	info->default_rxconf.rx_free_thresh = 32;
+	info->speed_capa = rte_eth_speed_bitflag(wcnic_bar_read32(&ad->bar, WCNIC_REG_LINK_SPEED),
+						 RTE_ETH_LINK_FULL_DUPLEX);
+	info->default_rxconf.rx_free_thresh = WCNIC_RX_FREE_THRESH_DEFAULT;
 	return 0;
 }
 
-/* Program the device from the port's configuration and start it (spec: bring-up 3-5). */
+/* Every configured queue set up, and RX buffers that hold a whole frame. */
+static int
+check_queues(struct rte_eth_dev *dev)
+{
+	struct wcnic_adapter *ad = wcnic_adapter(dev);
+	uint16_t q;
+
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		if (ad->txqs[q] == NULL) {
+			WCNIC_LOG(ERR, "port %u: TX queue %u not set up", dev->data->port_id, q);
+			return -EINVAL;
+		}
+	}
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		if (ad->rxqs[q] == NULL) {
+			WCNIC_LOG(ERR, "port %u: RX queue %u not set up", dev->data->port_id, q);
+			return -EINVAL;
+		}
+		if (ad->rxqs[q]->buf_size < max_frame_len(dev->data->mtu)) {
+			WCNIC_LOG(ERR, "port %u: RX queue %u buffers hold %u bytes, MTU %u needs %u "
+				  "(no RX scatter): use larger mbufs or a smaller MTU",
+				  dev->data->port_id, q, ad->rxqs[q]->buf_size, dev->data->mtu,
+				  max_frame_len(dev->data->mtu));
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void
+write_mac(struct wcnic_adapter *ad)
+{
+	const uint8_t *b = ad->mac.addr_bytes;
+
+	wcnic_bar_write32(&ad->bar, WCNIC_REG_MAC_LO, (uint32_t)b[0] | (uint32_t)b[1] << 8 |
+			  (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24);
+	wcnic_bar_write32(&ad->bar, WCNIC_REG_MAC_HI, (uint32_t)b[4] | (uint32_t)b[5] << 8);
+}
+
+static void
+set_queue_states(struct rte_eth_dev *dev, uint8_t state)
+{
+	uint16_t q;
+
+	for (q = 0; q < dev->data->nb_rx_queues; q++)
+		dev->data->rx_queue_state[q] = state;
+	for (q = 0; q < dev->data->nb_tx_queues; q++)
+		dev->data->tx_queue_state[q] = state;
+}
+
+/* Program the device from the port's configuration and start it (spec 6.3-6.4). */
 static int
 wcnic_dev_start(struct rte_eth_dev *dev)
 {
 	struct wcnic_adapter *ad = wcnic_adapter(dev);
 	uint16_t nb_queues = port_queues(dev), q;
-	uint64_t features = ad->dev_features & (WCNIC_F_TX_PUSH | WCNIC_F_TX_DMA |
-			    WCNIC_F_PUSH_ENTRY_128 | WCNIC_F_PUSH_ENTRY_256 | WCNIC_F_MULTI_SEG |
-			    WCNIC_F_PROMISC);
-	uint32_t control = WCNIC_CTRL_ENABLE;
+	uint32_t flags = 0;
 	int ret;
 
-	ret = wcnic_dev_reset_hw(ad);
+	ret = check_queues(dev);
+	if (ret == 0)
+		ret = wcnic_dev_reset(ad);
 	if (ret == 0)
 		ret = ad->ops->dma_prepare(ad);
 	if (ret != 0)
 		return ret;
 
-	wcnic_bar_write64(&ad->bar, WCNIC_REG_DRV_FEATURES, features);
+	wcnic_bar_write64(&ad->bar, WCNIC_REG_DRV_FEATURES, wcnic_dev_features_for_mode(ad));
 	wcnic_bar_write32(&ad->bar, WCNIC_REG_NUM_QUEUES, nb_queues);
 	wcnic_bar_write32(&ad->bar, WCNIC_REG_MTU, dev->data->mtu);
-	wcnic_bar_write32(&ad->bar, WCNIC_REG_MAC_LO,
-			  (uint32_t)ad->mac.addr_bytes[0] | (uint32_t)ad->mac.addr_bytes[1] << 8 |
-			  (uint32_t)ad->mac.addr_bytes[2] << 16 |
-			  (uint32_t)ad->mac.addr_bytes[3] << 24);
-	wcnic_bar_write32(&ad->bar, WCNIC_REG_MAC_HI,
-			  (uint32_t)ad->mac.addr_bytes[4] | (uint32_t)ad->mac.addr_bytes[5] << 8);
-
+	write_mac(ad);
 	for (q = 0; q < nb_queues; q++) {
 		uint32_t qctrl = 0;
 
-		if (q < dev->data->nb_tx_queues && ad->txqs[q] != NULL) {
-			ad->txqs[q]->max_frame_len =
-				(uint16_t)(dev->data->mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN);
+		if (q < dev->data->nb_tx_queues) {
+			ad->txqs[q]->max_frame_len = (uint16_t)max_frame_len(dev->data->mtu);
 			wcnic_tx_queue_hw_start(ad, ad->txqs[q]);
 			qctrl |= WCNIC_QCTRL_TX_ENABLE;
 		}
-		if (q < dev->data->nb_rx_queues && ad->rxqs[q] != NULL) {
+		if (q < dev->data->nb_rx_queues) {
 			wcnic_rx_queue_hw_start(ad, ad->rxqs[q]);
 			qctrl |= WCNIC_QCTRL_RX_ENABLE;
 		}
@@ -193,32 +173,19 @@ wcnic_dev_start(struct rte_eth_dev *dev)
 	}
 
 	if (dev->data->promiscuous)
-		control |= WCNIC_CTRL_PROMISC;
+		flags |= WCNIC_CTRL_PROMISC;
 	if (dev->data->all_multicast)
-		control |= WCNIC_CTRL_ALLMULTI;
-	wcnic_bar_write32(&ad->bar, WCNIC_REG_CONTROL, control);
-	if (wait_reg(ad, WCNIC_REG_STATUS, WCNIC_STS_ENABLED | WCNIC_STS_ERROR,
-		     WCNIC_STS_ENABLED) != 0) {
-		if (wcnic_bar_read32(&ad->bar, WCNIC_REG_STATUS) & WCNIC_STS_ERROR)
-			log_device_error(ad, dev->data->port_id);
-		else
-			WCNIC_LOG(ERR, "port %u: device did not enable within %d ms",
-				  dev->data->port_id, WCNIC_HANDSHAKE_TIMEOUT_MS);
-		wcnic_bar_write32(&ad->bar, WCNIC_REG_CONTROL, 0);
-		return -EIO;
-	}
+		flags |= WCNIC_CTRL_ALLMULTI;
+	ret = wcnic_dev_enable(ad, dev->data->port_id, flags);
+	if (ret != 0)
+		return ret;
 
 	for (q = 0; q < dev->data->nb_rx_queues; q++)
-		if (ad->rxqs[q] != NULL)
-			wcnic_rx_queue_post_initial(ad->rxqs[q]);
-
+		wcnic_rx_queue_post_initial(ad->rxqs[q]);
 	dev->rx_pkt_burst = wcnic_recv;
 	dev->tx_pkt_burst = ad->info.tx_mode == RTE_PMD_WCNIC_TX_PUSH ? wcnic_xmit_push
 								       : wcnic_xmit_dma;
-	for (q = 0; q < dev->data->nb_rx_queues; q++)
-		dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
-	for (q = 0; q < dev->data->nb_tx_queues; q++)
-		dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
+	set_queue_states(dev, RTE_ETH_QUEUE_STATE_STARTED);
 	dev->data->dev_link.link_status = RTE_ETH_LINK_UP;
 	ad->started = true;
 	WCNIC_LOG(INFO, "port %u started: %u queue(s), TX mode %s", dev->data->port_id,
@@ -234,28 +201,20 @@ wcnic_dev_stop(struct rte_eth_dev *dev)
 
 	if (!ad->started)
 		return 0;
-	/* After ENABLED clears the device no longer touches host memory. */
-	wcnic_bar_write32(&ad->bar, WCNIC_REG_CONTROL, 0);
-	if (wcnic_bar_read32(&ad->bar, WCNIC_REG_STATUS) & WCNIC_STS_ERROR)
-		log_device_error(ad, dev->data->port_id);
-	if (wait_reg(ad, WCNIC_REG_STATUS, WCNIC_STS_ENABLED, 0) != 0) {
-		WCNIC_LOG(ERR, "port %u: device did not stop within %d ms; resetting it",
-			  dev->data->port_id, WCNIC_HANDSHAKE_TIMEOUT_MS);
-		wcnic_dev_reset_hw(ad);
-	}
-
-	for (q = 0; q < dev->data->nb_tx_queues; q++) {
-		if (ad->txqs[q] != NULL)
-			wcnic_tx_queue_reset(ad->txqs[q]);
-		dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
-	}
-	for (q = 0; q < dev->data->nb_rx_queues; q++) {
-		if (ad->rxqs[q] != NULL)
-			wcnic_rx_queue_reset(ad->rxqs[q]);
-		dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
-	}
-	dev->data->dev_link.link_status = RTE_ETH_LINK_DOWN;
 	ad->started = false;
+	dev->data->dev_link.link_status = RTE_ETH_LINK_DOWN;
+	set_queue_states(dev, RTE_ETH_QUEUE_STATE_STOPPED);
+	wcnic_dev_check_error(ad, dev->data->port_id);
+	if (wcnic_dev_disable(ad, dev->data->port_id) != 0) {
+		/* The device may still read buffers and write rings: keep them. */
+		WCNIC_LOG(ERR, "port %u: device wedged; its queue memory is left allocated",
+			  dev->data->port_id);
+		return -EIO;
+	}
+	for (q = 0; q < dev->data->nb_tx_queues; q++)
+		wcnic_tx_queue_reset(ad->txqs[q]);
+	for (q = 0; q < dev->data->nb_rx_queues; q++)
+		wcnic_rx_queue_reset(ad->rxqs[q]);
 	return 0;
 }
 
@@ -268,21 +227,24 @@ wcnic_dev_close(struct rte_eth_dev *dev)
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
 	wcnic_dev_stop(dev);
-	for (q = 0; q < dev->data->nb_tx_queues; q++)
-		wcnic_tx_queue_release(dev, q);
-	for (q = 0; q < dev->data->nb_rx_queues; q++)
-		wcnic_rx_queue_release(dev, q);
+	/* The transport goes first: afterwards no device can touch queue memory. */
 	ad->ops->close(ad);
+	if (!ad->wedged) {
+		for (q = 0; q < dev->data->nb_tx_queues; q++)
+			wcnic_tx_queue_release(dev, q);
+		for (q = 0; q < dev->data->nb_rx_queues; q++)
+			wcnic_rx_queue_release(dev, q);
+	}
 	dev->data->mac_addrs = NULL; /* points into the adapter, not malloc'd */
 	return 0;
 }
 
 static int
-wcnic_dev_reset(struct rte_eth_dev *dev)
+wcnic_dev_reset_op(struct rte_eth_dev *dev)
 {
 	int ret = wcnic_dev_stop(dev);
 
-	return ret != 0 ? ret : wcnic_dev_reset_hw(wcnic_adapter(dev));
+	return ret != 0 ? ret : wcnic_dev_reset(wcnic_adapter(dev));
 }
 
 static int
@@ -298,6 +260,8 @@ wcnic_link_update(struct rte_eth_dev *dev, int wait_to_complete __rte_unused)
 			RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
 	};
 
+	if (ad->started)
+		wcnic_dev_check_error(ad, dev->data->port_id);
 	return rte_eth_linkstatus_set(dev, &link);
 }
 
@@ -335,7 +299,9 @@ wcnic_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
 		}
 	}
 	/* Frames the device dropped for want of a posted buffer. */
-	stats->imissed = wcnic_bar_read64(&ad->bar, WCNIC_REG_CNT_RX_NO_BUF);
+	stats->imissed = wcnic_xstats_dev_counter(ad, WCNIC_REG_CNT_RX_NO_BUF);
+	if (ad->started)
+		wcnic_dev_check_error(ad, dev->data->port_id);
 	return 0;
 }
 
@@ -367,13 +333,11 @@ static int
 control_bit_set(struct rte_eth_dev *dev, uint32_t bit, bool on)
 {
 	struct wcnic_adapter *ad = wcnic_adapter(dev);
-	uint32_t control;
 
-	if (!ad->started)
-		return 0;
-	control = wcnic_bar_read32(&ad->bar, WCNIC_REG_CONTROL);
-	control = on ? control | bit : control & ~bit;
-	wcnic_bar_write32(&ad->bar, WCNIC_REG_CONTROL, control);
+	if (!(ad->dev_features & WCNIC_F_PROMISC))
+		return -ENOTSUP;
+	if (ad->started)
+		wcnic_dev_control_bit(ad, bit, on);
 	return 0;
 }
 
@@ -400,13 +364,30 @@ wcnic_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
 	return 0;
 }
 
+static void
+wcnic_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid, struct rte_eth_rxq_info *qinfo)
+{
+	const struct wcnic_rxq *rxq = wcnic_adapter(dev)->rxqs[qid];
+
+	qinfo->mp = rxq->mp;
+	qinfo->nb_desc = rxq->nb_desc;
+	qinfo->rx_buf_size = rxq->buf_size;
+	qinfo->conf.rx_free_thresh = rxq->refill_threshold;
+}
+
+static void
+wcnic_txq_info_get(struct rte_eth_dev *dev, uint16_t qid, struct rte_eth_txq_info *qinfo)
+{
+	qinfo->nb_desc = wcnic_adapter(dev)->txqs[qid]->nb_slots;
+}
+
 const struct eth_dev_ops wcnic_eth_dev_ops = {
 	.dev_configure = wcnic_dev_configure,
 	.dev_infos_get = wcnic_dev_infos_get,
 	.dev_start = wcnic_dev_start,
 	.dev_stop = wcnic_dev_stop,
 	.dev_close = wcnic_dev_close,
-	.dev_reset = wcnic_dev_reset,
+	.dev_reset = wcnic_dev_reset_op,
 	.link_update = wcnic_link_update,
 	.stats_get = wcnic_stats_get,
 	.stats_reset = wcnic_stats_reset,
@@ -423,11 +404,27 @@ const struct eth_dev_ops wcnic_eth_dev_ops = {
 	.rx_queue_release = wcnic_rx_queue_release,
 	.tx_queue_setup = wcnic_tx_queue_setup,
 	.tx_queue_release = wcnic_tx_queue_release,
+	.tx_done_cleanup = wcnic_tx_done_cleanup,
+	.rxq_info_get = wcnic_rxq_info_get,
+	.txq_info_get = wcnic_txq_info_get,
 };
 
-/* Common part of probing: read the device, fill the port's data. */
+static void
+read_device_mac(struct wcnic_adapter *ad)
+{
+	uint32_t lo = wcnic_bar_read32(&ad->bar, WCNIC_REG_MAC_LO);
+	uint32_t hi = wcnic_bar_read32(&ad->bar, WCNIC_REG_MAC_HI);
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		ad->mac.addr_bytes[i] = (uint8_t)(lo >> (8 * i));
+	ad->mac.addr_bytes[4] = (uint8_t)hi;
+	ad->mac.addr_bytes[5] = (uint8_t)(hi >> 8);
+}
+
+/* Common part of probing: identify and reset the device, fill the port's data. */
 int
-wcnic_ethdev_init(struct rte_eth_dev *dev)
+wcnic_ethdev_init(struct rte_eth_dev *dev, const char *name)
 {
 	struct wcnic_adapter *ad = wcnic_adapter(dev);
 	uint64_t sig = wcnic_bar_read64(&ad->bar, WCNIC_REG_SIGNATURE);
@@ -435,43 +432,31 @@ wcnic_ethdev_init(struct rte_eth_dev *dev)
 	int ret;
 
 	if (sig != WCNIC_SIGNATURE || (version >> 16) != WCNIC_VERSION_MAJOR) {
-		WCNIC_LOG(ERR, "no wcnic %u.x device here (signature 0x%" PRIx64 ", version 0x%x)",
-			  WCNIC_VERSION_MAJOR, sig, version);
+		WCNIC_LOG(ERR, "%s: no wcnic %u.x device here (signature 0x%" PRIx64
+			  ", version 0x%x)", name, WCNIC_VERSION_MAJOR, sig, version);
 		return -ENODEV;
 	}
-	ret = wcnic_dev_reset_hw(ad);
+	ret = wcnic_dev_reset(ad);
 	if (ret != 0)
 		return ret;
 	/* Counters of an earlier user of the device are not this port's. */
 	memset(ad->dev_xstats_offset, 0, sizeof(ad->dev_xstats_offset));
 	if (ad->args.queues > ad->max_queues) {
-		WCNIC_LOG(ERR, "queues=%u: the device offers %u", ad->args.queues, ad->max_queues);
+		WCNIC_LOG(ERR, "%s: queues=%u: the device offers %u", name, ad->args.queues,
+			  ad->max_queues);
 		return -EINVAL;
 	}
-	if (!(ad->dev_features & (ad->args.entry_size == WCNIC_PUSH_ENTRY_256 ?
-				  WCNIC_F_PUSH_ENTRY_256 : WCNIC_F_PUSH_ENTRY_128))) {
-		WCNIC_LOG(ERR, "entry_size=%u: the device does not offer it", ad->args.entry_size);
-		return -EINVAL;
-	}
-	if (ad->args.mac_set) {
+	ret = wcnic_dev_choose_tx_mode(ad, name);
+	if (ret != 0)
+		return ret;
+	if (ad->args.mac_set)
 		ad->mac = ad->args.mac;
-	} else {
-		uint32_t lo = wcnic_bar_read32(&ad->bar, WCNIC_REG_MAC_LO);
-		uint32_t hi = wcnic_bar_read32(&ad->bar, WCNIC_REG_MAC_HI);
-		unsigned int i;
-
-		for (i = 0; i < 4; i++)
-			ad->mac.addr_bytes[i] = (uint8_t)(lo >> (8 * i));
-		ad->mac.addr_bytes[4] = (uint8_t)hi;
-		ad->mac.addr_bytes[5] = (uint8_t)(hi >> 8);
-	}
+	else
+		read_device_mac(ad);
 	ad->info.tx_burst_max = ad->tx_burst_max;
 	ad->info.push_entry_size = ad->args.entry_size;
 
 	dev->dev_ops = &wcnic_eth_dev_ops;
-	dev->rx_pkt_burst = wcnic_recv;
-	dev->tx_pkt_burst = ad->info.tx_mode == RTE_PMD_WCNIC_TX_PUSH ? wcnic_xmit_push
-								       : wcnic_xmit_dma;
 	dev->data->mac_addrs = &ad->mac;
 	dev->data->mtu = RTE_ETHER_MTU;
 	/* The MAC is programmed at start: ethdev must restore it before, not after. */

@@ -52,6 +52,7 @@ struct wcnic_txq {
 	uint16_t max_segs;
 	uint16_t held_mbufs;                /* mbufs in sw_ring awaiting the head */
 	bool dma_addr_is_va;                /* IOVA the device sees = virtual */
+	bool bar_is_wc;                     /* doorbell needs SFENCE before/after */
 	struct wcnic_txq_stats stats;
 
 	const struct rte_memzone *mz;       /* desc ring + head write-back */
@@ -73,6 +74,7 @@ struct wcnic_rxq {
 	uint16_t buf_size;
 	uint16_t refill_threshold;
 	bool dma_addr_is_va;
+	bool bar_is_wc;
 	struct wcnic_rxq_stats stats;
 
 	const struct rte_memzone *mz;       /* desc ring + completion ring */
@@ -108,7 +110,10 @@ struct wcnic_adapter {
 	uint16_t tx_burst_max;
 
 	struct rte_ether_addr mac;
+	uint32_t control;                     /* CONTROL as last written */
 	bool started;
+	bool wedged;                          /* device did not stop or reset */
+	bool error_logged;                    /* STATUS.ERROR already reported */
 	uint64_t dev_xstats_offset[WCNIC_DEV_XSTATS]; /* see wcnic_xstats.c */
 	struct wcnic_txq *txqs[WCNIC_MAX_QUEUES];
 	struct wcnic_rxq *rxqs[WCNIC_MAX_QUEUES];
@@ -120,10 +125,11 @@ wcnic_adapter(struct rte_eth_dev *dev)
 	return dev->data->dev_private;
 }
 
-/* Shared by the vdev and PCI front ends. */
-int wcnic_ethdev_init(struct rte_eth_dev *dev);
-int wcnic_dev_reset_hw(struct wcnic_adapter *ad);
+/* Shared by the vdev and PCI front ends: identify, reset, fill the port. */
+int wcnic_ethdev_init(struct rte_eth_dev *dev, const char *name);
 extern const struct eth_dev_ops wcnic_eth_dev_ops;
+
+#define WCNIC_RX_FREE_THRESH_DEFAULT 32
 
 /* Queues (wcnic_txq.c, wcnic_rxq.c). */
 int wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
@@ -131,6 +137,7 @@ int wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc
 void wcnic_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 int wcnic_tx_queue_hw_start(struct wcnic_adapter *ad, struct wcnic_txq *txq);
 void wcnic_tx_queue_reset(struct wcnic_txq *txq);
+int wcnic_tx_done_cleanup(void *txq, uint32_t free_cnt);
 int wcnic_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 			 unsigned int socket_id, const struct rte_eth_rxconf *conf,
 			 struct rte_mempool *mp);
@@ -150,5 +157,7 @@ int wcnic_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *n
 			   unsigned int size);
 int wcnic_xstats_reset(struct rte_eth_dev *dev);
 void wcnic_xstats_before_device_reset(struct wcnic_adapter *ad);
+/* A device counter (WCNIC_REG_CNT_*) as the port reports it. */
+uint64_t wcnic_xstats_dev_counter(const struct wcnic_adapter *ad, uint32_t reg);
 
 #endif /* WCNIC_ETHDEV_H */

@@ -77,9 +77,20 @@ queue_mem_alloc(struct rte_eth_dev *dev, const char *kind, uint16_t qid, size_t 
 
 /* ------------------------------------------------------------------ TX */
 
+/* Queues start with the port: no per-queue start/stop operations. */
+static int
+deferred_start_refused(struct rte_eth_dev *dev, const char *kind, uint16_t qid, bool deferred)
+{
+	if (!deferred)
+		return 0;
+	WCNIC_LOG(ERR, "port %u %s queue %u: deferred start not supported", dev->data->port_id,
+		  kind, qid);
+	return -ENOTSUP;
+}
+
 int
 wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
-		     unsigned int socket_id, const struct rte_eth_txconf *conf __rte_unused)
+		     unsigned int socket_id, const struct rte_eth_txconf *conf)
 {
 	struct wcnic_adapter *ad = wcnic_adapter(dev);
 	bool push = ad->info.tx_mode == RTE_PMD_WCNIC_TX_PUSH;
@@ -91,6 +102,8 @@ wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 
 	if (!push && ring_size_ok(ad, "TX", qid, nb_desc) != 0)
 		return -EINVAL;
+	if (deferred_start_refused(dev, "TX", qid, conf->tx_deferred_start) != 0)
+		return -ENOTSUP;
 	if (push && nb_desc != nb_slots)
 		WCNIC_LOG(INFO, "port %u TX queue %u: push mode uses the device's %u-entry ring (asked %u)",
 			  dev->data->port_id, qid, nb_slots, nb_desc);
@@ -114,6 +127,7 @@ wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->max_frame_len = (uint16_t)(dev->data->mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN);
 	txq->max_segs = (ad->dev_features & WCNIC_F_MULTI_SEG) ? WCNIC_TX_MAX_SEGS : 1;
 	txq->dma_addr_is_va = ad->dma_addr_is_va;
+	txq->bar_is_wc = ad->info.mem_type == RTE_PMD_WCNIC_MEM_WC;
 	txq->queue_id = qid;
 	txq->port_id = dev->data->port_id;
 	dev->data->tx_queues[qid] = txq;
@@ -146,6 +160,17 @@ wcnic_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	queue_mem_free(&(struct queue_mem){ txq, txq->sw_ring, txq->mz });
 	ad->txqs[qid] = NULL;
 	dev->data->tx_queues[qid] = NULL;
+}
+
+/* Free what the device has finished with, outside a TX burst. */
+int
+wcnic_tx_done_cleanup(void *queue, uint32_t free_cnt __rte_unused)
+{
+	struct wcnic_txq *txq = queue;
+	uint16_t held = txq->held_mbufs;
+
+	wcnic_tx_reclaim(txq);
+	return held - txq->held_mbufs;
 }
 
 void
@@ -194,8 +219,20 @@ wcnic_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	struct queue_mem mem;
 	struct wcnic_rxq *rxq;
 
+	uint16_t free_thresh = conf->rx_free_thresh != 0 ? conf->rx_free_thresh
+							 : RTE_MIN(WCNIC_RX_FREE_THRESH_DEFAULT,
+								   nb_desc / 2);
+
 	if (ring_size_ok(ad, "RX", qid, nb_desc) != 0)
 		return -EINVAL;
+	if (deferred_start_refused(dev, "RX", qid, conf->rx_deferred_start) != 0)
+		return -ENOTSUP;
+	/* Refill waits for this many empty slots: it must be fewer than the ring. */
+	if (free_thresh >= nb_desc) {
+		WCNIC_LOG(ERR, "RX queue %u: rx_free_thresh %u must be below the ring size %u",
+			  qid, free_thresh, nb_desc);
+		return -EINVAL;
+	}
 	if (rte_pktmbuf_data_room_size(mp) < RTE_PKTMBUF_HEADROOM + WCNIC_MIN_RX_BUF_SIZE) {
 		WCNIC_LOG(ERR, "RX queue %u: mbuf data room %u too small; need %u + %u",
 			  qid, rte_pktmbuf_data_room_size(mp), RTE_PKTMBUF_HEADROOM,
@@ -217,8 +254,9 @@ wcnic_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	rxq->nb_desc = nb_desc;
 	rxq->mask = nb_desc - 1;
 	rxq->buf_size = (uint16_t)RTE_MIN(buf_size, (uint32_t)UINT16_MAX);
-	rxq->refill_threshold = conf->rx_free_thresh != 0 ? conf->rx_free_thresh : 32;
+	rxq->refill_threshold = free_thresh;
 	rxq->dma_addr_is_va = ad->dma_addr_is_va;
+	rxq->bar_is_wc = ad->info.mem_type == RTE_PMD_WCNIC_MEM_WC;
 	rxq->queue_id = qid;
 	rxq->port_id = dev->data->port_id;
 	dev->data->rx_queues[qid] = rxq;

@@ -24,20 +24,24 @@ rx_desc_write(struct wcnic_rx_desc *desc, uint64_t iova)
 }
 
 /*
- * Post up to n fresh buffers. The barrier orders the descriptor stores
- * (host memory) before the doorbell store (BAR): the device may read the
- * descriptors as soon as it sees the doorbell. One fence per refill.
+ * Post up to n fresh buffers with one doorbell; wcnic_doorbell() orders the
+ * descriptor stores before it, since the device may read the descriptors
+ * as soon as it sees the doorbell. When the pool cannot give n at once,
+ * a smaller batch is tried, so a nearly empty pool slows RX down rather
+ * than stopping it.
  */
 static uint16_t
 rx_refill(struct wcnic_rxq *rxq, uint16_t n)
 {
-	struct rte_mbuf *bufs[RTE_MAX(WCNIC_MIN_RING_SIZE, 64u)];
+	struct rte_mbuf *bufs[64];
 	uint16_t i;
 
 	n = RTE_MIN(n, (uint16_t)RTE_DIM(bufs));
 	if (unlikely(rte_pktmbuf_alloc_bulk(rxq->mp, bufs, n) != 0)) {
 		rxq->stats.alloc_failures++;
-		return 0;
+		n = RTE_MIN(n, (uint16_t)4);
+		if (rte_pktmbuf_alloc_bulk(rxq->mp, bufs, n) != 0)
+			return 0;
 	}
 	for (i = 0; i < n; i++) {
 		uint16_t slot = rxq->posted & rxq->mask;
@@ -46,11 +50,15 @@ rx_refill(struct wcnic_rxq *rxq, uint16_t n)
 		rx_desc_write(&rxq->desc_ring[slot], rx_buf_dma_addr(rxq, bufs[i]));
 		rxq->posted++;
 	}
-	rte_wmb(); /* descriptors before the doorbell; drains it on WC too */
-	rxq->db_seq++;
-	rte_write32_relaxed(WCNIC_DB_VALUE(rxq->db_seq, rxq->posted), rxq->doorbell);
-	rte_wmb(); /* push the doorbell out of a WC buffer now */
+	wcnic_doorbell(rxq->doorbell, &rxq->db_seq, rxq->posted, rxq->bar_is_wc);
 	return n;
+}
+
+/* WCNIC_RX_PHASE_OF(next, nb_desc) for a power-of-two ring, without a division. */
+static __rte_always_inline uint16_t
+rx_expected_phase(const struct wcnic_rxq *rxq)
+{
+	return (rxq->next & rxq->nb_desc) ? 0 : WCNIC_RXC_PHASE;
 }
 
 void
@@ -79,7 +87,7 @@ wcnic_recv(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		 * lap's phase (release). The acquire load above orders our
 		 * reads of len and of the frame after seeing that phase.
 		 */
-		if ((flags & WCNIC_RXC_PHASE) != WCNIC_RX_PHASE_OF(rxq->next, rxq->nb_desc))
+		if ((flags & WCNIC_RXC_PHASE) != rx_expected_phase(rxq))
 			break;
 		len = rte_le_to_cpu_16(cmpl->len);
 		/* Posted mbufs come from rte_pktmbuf_alloc_bulk(): already reset. */

@@ -13,26 +13,11 @@
 /* Largest burst reclaimed or dropped in one go. */
 #define WCNIC_TX_FREE_BULK 64
 
-/*
- * Announce everything posted since the last doorbell.
- *
- * Barrier (1) orders the whole batch before the doorbell: push entries are
- * written with non-temporal or write-combining stores, which x86 does not
- * keep in order with later stores, and DMA descriptors are ordinary stores
- * that must be visible before a doorbell in device memory; one SFENCE per
- * doorbell covers both, not one per entry.
- * Barrier (2) drains the doorbell itself: on a write-combining mapping the
- * 4-byte store can wait in a WC buffer until something evicts it, which
- * would add latency to this burst; it also keeps the next burst's entry
- * lines from combining ahead of this doorbell.
- */
+/* Announce everything posted since the last doorbell (wcnic_doorbell()). */
 static __rte_always_inline void
 wcnic_tx_doorbell(struct wcnic_txq *txq)
 {
-	rte_wmb(); /* (1) entries/descriptors before the doorbell */
-	txq->db_seq++;
-	rte_write32_relaxed(WCNIC_DB_VALUE(txq->db_seq, txq->tail), txq->doorbell);
-	rte_wmb(); /* (2) push the doorbell out of the WC buffer now */
+	wcnic_doorbell(txq->doorbell, &txq->db_seq, txq->tail, txq->bar_is_wc);
 	txq->stats.doorbells++;
 }
 

@@ -16,14 +16,22 @@ dma_desc_write(struct wcnic_tx_desc *desc, uint64_t iova, uint16_t len, uint16_t
 	words[1] = rte_cpu_to_le_64((uint64_t)len | (uint64_t)flags << 16); /* rsvd 0 */
 }
 
-/* Non-empty segments: the device rejects zero-length descriptors. */
+/*
+ * Descriptors a packet needs (its non-empty segments: the device rejects
+ * zero-length descriptors) and the frame length the device will see (the
+ * sum of the segments, not pkt_len, which a malformed mbuf may get wrong).
+ */
 static __rte_always_inline unsigned int
-dma_descs_needed(const struct rte_mbuf *m)
+dma_descs_needed(const struct rte_mbuf *m, uint32_t *frame_len)
 {
 	unsigned int n = 0;
+	uint32_t len = 0;
 
-	for (; m != NULL; m = m->next)
+	for (; m != NULL; m = m->next) {
 		n += m->data_len != 0;
+		len += m->data_len;
+	}
+	*frame_len = len;
 	return n;
 }
 
@@ -41,20 +49,21 @@ wcnic_xmit_dma(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 
 	for (i = 0; i < nb_pkts; i++) {
 		struct rte_mbuf *m = pkts[i], *seg;
-		unsigned int needed;
+		uint32_t frame_len;
+		unsigned int needed = dma_descs_needed(m, &frame_len);
 
-		if (unlikely(!wcnic_tx_len_ok(txq, m->pkt_len))) {
+		if (unlikely(!wcnic_tx_len_ok(txq, frame_len))) {
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		needed = dma_descs_needed(m);
-		if (unlikely(needed == 0 || needed > txq->max_segs)) {
+		if (unlikely(needed > txq->max_segs)) {
 			txq->stats.seg_drops++;
 			rte_pktmbuf_free(m);
 			continue;
 		}
 		if (needed > free_slots)
 			break;
+		/* Keep a packet within one doorbell when the budget allows it. */
 		if (unlikely(since_doorbell + needed > txq->burst_max)) {
 			wcnic_tx_doorbell(txq);
 			since_doorbell = 0;
@@ -62,6 +71,12 @@ wcnic_xmit_dma(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		for (seg = m; seg != NULL; seg = seg->next) {
 			if (unlikely(seg->data_len == 0))
 				continue;
+			/* A packet longer than the budget spans doorbells: the
+			 * device waits for its EOP descriptor (spec: TX DMA mode). */
+			if (unlikely(since_doorbell == txq->burst_max)) {
+				wcnic_tx_doorbell(txq);
+				since_doorbell = 0;
+			}
 			needed--;
 			dma_desc_write(&txq->desc_ring[txq->tail & txq->mask],
 				       wcnic_seg_dma_addr(txq, seg), seg->data_len,
@@ -74,7 +89,7 @@ wcnic_xmit_dma(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		/* The mbuf belongs to the packet's last descriptor. */
 		txq->sw_ring[(uint16_t)(txq->tail - 1) & txq->mask] = m;
 		txq->held_mbufs++;
-		bytes += m->pkt_len;
+		bytes += frame_len;
 		sent++;
 	}
 	if (likely(since_doorbell != 0))

@@ -69,41 +69,44 @@ push_build_inline(const struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entr
 /*
  * A frame with DMA segments: the first segment's head goes inline, the
  * rest of it and every further non-empty segment become sg elements.
- * Returns the lines to write, or 0 when the entry cannot describe the
- * frame (too many segments).
+ * Returns the lines to write, or 0 when the frame was dropped (counted):
+ * a length the device would refuse, or more segments than an entry holds.
+ * The length checked is the sum of the segments, which is what the device
+ * sees, not pkt_len, which a malformed mbuf may get wrong.
  */
 static unsigned int
-push_build_sg(struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry)
+push_build_sg(struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry, uint32_t *frame_len)
 {
 	const unsigned int max_sg = WCNIC_PUSH_MAX_SG(txq->entry_size);
 	struct rte_mbuf *seg;
 	unsigned int nb_sg = 0, i = 0;
 	uint16_t first_len = m->data_len, inline_len;
-	uint32_t total = 0;
+	uint32_t total = first_len;
 
-	for (seg = m->next; seg != NULL; seg = seg->next)
+	for (seg = m->next; seg != NULL; seg = seg->next) {
 		nb_sg += seg->data_len != 0;
+		total += seg->data_len;
+	}
+	if (!wcnic_tx_len_ok(txq, total))
+		return 0;
 	if (first_len > WCNIC_PUSH_INLINE_ROOM(txq->entry_size, nb_sg))
 		nb_sg++; /* the tail of the first segment goes by DMA too */
-	if (nb_sg > max_sg || (nb_sg > 1 && txq->max_segs == 1))
+	if (nb_sg > max_sg || (nb_sg > 1 && txq->max_segs == 1)) {
+		txq->stats.seg_drops++;
 		return 0;
+	}
 
 	inline_len = RTE_MIN(first_len, (uint16_t)WCNIC_PUSH_INLINE_ROOM(txq->entry_size, nb_sg));
 	memcpy(entry + WCNIC_PUSH_HDR_SIZE + nb_sg * WCNIC_SG_SIZE,
 	       rte_pktmbuf_mtod(m, const void *), inline_len);
-	total = inline_len;
-	if (first_len > inline_len) {
+	if (first_len > inline_len)
 		push_sg_write(entry, i++, wcnic_seg_dma_addr(txq, m) + inline_len,
 			      first_len - inline_len);
-		total += first_len - inline_len;
-	}
-	for (seg = m->next; seg != NULL; seg = seg->next) {
-		if (seg->data_len == 0)
-			continue;
-		push_sg_write(entry, i++, wcnic_seg_dma_addr(txq, seg), seg->data_len);
-		total += seg->data_len;
-	}
+	for (seg = m->next; seg != NULL; seg = seg->next)
+		if (seg->data_len != 0)
+			push_sg_write(entry, i++, wcnic_seg_dma_addr(txq, seg), seg->data_len);
 	push_hdr_write(entry, (uint16_t)total, inline_len, (uint8_t)nb_sg);
+	*frame_len = total;
 	return push_lines(WCNIC_PUSH_HDR_SIZE + nb_sg * WCNIC_SG_SIZE + inline_len);
 }
 
@@ -126,22 +129,17 @@ wcnic_xmit_push(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		struct rte_mbuf *m = pkts[i];
 		uint8_t *slot;
 		unsigned int lines;
+		uint32_t frame_len = m->data_len;
 		bool fully_inline = m->nb_segs == 1 &&
 			m->data_len <= WCNIC_PUSH_INLINE_ROOM(txq->entry_size, 0);
 
-		if (unlikely(!wcnic_tx_len_ok(txq, m->pkt_len))) {
-			rte_pktmbuf_free(m);
+		if (likely(fully_inline))
+			lines = wcnic_tx_len_ok(txq, frame_len) ? push_build_inline(txq, m, entry) : 0;
+		else
+			lines = push_build_sg(txq, m, entry, &frame_len);
+		if (unlikely(lines == 0)) {
+			rte_pktmbuf_free(m); /* dropped and counted */
 			continue;
-		}
-		if (likely(fully_inline)) {
-			lines = push_build_inline(txq, m, entry);
-		} else {
-			lines = push_build_sg(txq, m, entry);
-			if (unlikely(lines == 0)) {
-				txq->stats.seg_drops++;
-				rte_pktmbuf_free(m);
-				continue;
-			}
 		}
 		if (unlikely(since_doorbell == txq->burst_max)) {
 			wcnic_tx_doorbell(txq);
@@ -158,7 +156,7 @@ wcnic_xmit_push(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			txq->sw_ring[txq->tail & txq->mask] = m;
 			txq->held_mbufs++;
 		}
-		bytes += m->pkt_len;
+		bytes += frame_len;
 		txq->tail++;
 		entries++;
 		since_doorbell++;

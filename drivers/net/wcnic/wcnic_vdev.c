@@ -5,9 +5,13 @@
  * BAR that is ordinary host memory.
  *
  * Device addresses are virtual addresses here: the model shares our
- * address space, so the driver hands it VAs and the model's DMA map grants
- * exactly the memory DPDK manages (every memory segment, and every segment
- * allocated later, through a memory event callback).
+ * address space, so the driver hands it VAs, and the model's DMA map grants
+ * the virtual area of every DPDK memory segment list, reserved or backed.
+ * Granting the whole reservation, not the pages backed so far, is what an
+ * IOVA=VA IOMMU setup does too: pages DPDK backs later, frees or merges
+ * into larger heap blocks are all covered without a grant per event, and
+ * a buffer never straddles two grants. The driver only hands the device
+ * buffers in backed memory.
  *
  * Memory type: the BAR is write-back memory, not device memory. The push
  * path writes it with non-temporal stores, which the CPU orders like
@@ -21,7 +25,6 @@
 
 #include <bus_vdev_driver.h>
 #include <ethdev_vdev.h>
-#include <rte_eal_memconfig.h>
 #include <rte_memory.h>
 
 #include "wcnic_ethdev.h"
@@ -35,65 +38,27 @@ struct wcnic_vdev {
 	struct wcnic_model *model;
 	pthread_t thread;
 	bool thread_started;
-	bool mem_callback_registered;
 	atomic_bool stop;
 	char name[RTE_DEV_NAME_MAX_LEN];
 	struct wcnic_dma_map dma;  /* large: kept last */
 };
 
 static int
-grant_range(struct wcnic_vdev *vd, void *addr, size_t len)
+grant_segment_list(const struct rte_memseg_list *msl, void *arg)
 {
-	int ret = wcnic_dma_grant(&vd->dma, (uint64_t)(uintptr_t)addr, addr, len);
-
-	if (ret != 0 && ret != -EEXIST)
-		WCNIC_LOG(ERR, "%s: cannot let the device reach %zu bytes at %p: %s",
-			  vd->name, len, addr, strerror(-ret));
-	return ret == -EEXIST ? 0 : ret;
-}
-
-/* Grant runs of virtually adjacent segments, one grant per run. */
-struct grant_walk {
-	struct wcnic_vdev *vd;
-	uint8_t *start;
-	size_t len;
+	struct wcnic_vdev *vd = arg;
 	int ret;
-};
 
-static int
-grant_walk_segment(const struct rte_memseg_list *msl __rte_unused,
-		   const struct rte_memseg *ms, void *arg)
-{
-	struct grant_walk *w = arg;
-
-	if (w->len != 0 && w->start + w->len == (uint8_t *)ms->addr) {
-		w->len += ms->len;
+	if (msl->base_va == NULL || msl->len == 0)
 		return 0;
-	}
-	if (w->len != 0 && (w->ret = grant_range(w->vd, w->start, w->len)) != 0)
+	ret = wcnic_dma_grant(&vd->dma, (uint64_t)(uintptr_t)msl->base_va, msl->base_va,
+			      msl->len);
+	if (ret != 0) {
+		WCNIC_LOG(ERR, "%s: cannot let the device reach %zu bytes at %p: %s",
+			  vd->name, msl->len, msl->base_va, strerror(-ret));
 		return -1;
-	w->start = ms->addr;
-	w->len = ms->len;
+	}
 	return 0;
-}
-
-static int
-grant_existing_memory(struct wcnic_vdev *vd)
-{
-	struct grant_walk w = { .vd = vd };
-
-	/* The thread-unsafe walk: callers already hold the memory lock or
-	 * run where no allocation can race (probe). */
-	if (rte_memseg_walk(grant_walk_segment, &w) < 0)
-		return w.ret;
-	return w.len != 0 ? grant_range(vd, w.start, w.len) : 0;
-}
-
-static void
-mem_event(enum rte_mem_event type, const void *addr, size_t len, void *arg)
-{
-	if (type == RTE_MEM_EVENT_ALLOC)
-		grant_range(arg, (void *)(uintptr_t)addr, len);
 }
 
 static void *
@@ -105,7 +70,7 @@ model_thread(void *arg)
 	return NULL;
 }
 
-/* Memory allocated after probe is granted by mem_event(); nothing to do. */
+/* Everything DPDK can allocate was granted at probe. */
 static int
 vdev_dma_prepare(struct wcnic_adapter *ad __rte_unused)
 {
@@ -117,8 +82,6 @@ vdev_teardown(struct wcnic_vdev *vd)
 {
 	if (vd == NULL)
 		return;
-	if (vd->mem_callback_registered)
-		rte_mem_event_callback_unregister(vd->name, vd);
 	if (vd->thread_started) {
 		atomic_store(&vd->stop, true);
 		pthread_join(vd->thread, NULL);
@@ -147,7 +110,6 @@ vdev_device_create(const char *name, const struct wcnic_devargs *args)
 	struct wcnic_model_params params;
 	struct wcnic_vdev *vd;
 	char thread_name[RTE_MAX_THREAD_NAME_LEN];
-	int ret;
 
 	vd = rte_zmalloc("wcnic_vdev", sizeof(*vd), RTE_CACHE_LINE_SIZE);
 	if (vd == NULL)
@@ -163,18 +125,14 @@ vdev_device_create(const char *name, const struct wcnic_devargs *args)
 	}
 	wcnic_model_params_init(&params);
 	params.backend = args->backend;
+	if (args->dev_burst_max != 0)
+		params.tx_burst_max = args->dev_burst_max;
 	vd->model = wcnic_model_create(vd->bar, WCNIC_VDEV_BAR_SIZE, &vd->dma, &params);
 	if (vd->model == NULL)
 		goto fail;
 
-	rte_mcfg_mem_read_lock();
-	ret = grant_existing_memory(vd);
-	if (ret == 0 && rte_mem_event_callback_register(vd->name, mem_event, vd) == 0)
-		vd->mem_callback_registered = true;
-	rte_mcfg_mem_read_unlock();
-	if (ret != 0)
+	if (rte_memseg_list_walk(grant_segment_list, vd) != 0)
 		goto fail;
-	/* Without the callback (legacy memory, --no-huge) memory never grows. */
 
 	snprintf(thread_name, sizeof(thread_name), "wcnic-%s", name);
 	if (rte_ctrl_thread_create(&vd->thread, thread_name, NULL, model_thread, vd) != 0)
@@ -222,10 +180,8 @@ wcnic_vdev_probe(struct rte_vdev_device *vdev)
 	ad->info.mem_type_verified = false;
 	snprintf(ad->info.mem_type_source, sizeof(ad->info.mem_type_source),
 		 "in-process device model (host memory)");
-	ad->info.tx_mode = args.tx_mode == WCNIC_TX_REQ_DMA ? RTE_PMD_WCNIC_TX_DMA
-							    : RTE_PMD_WCNIC_TX_PUSH;
 
-	ret = wcnic_ethdev_init(dev);
+	ret = wcnic_ethdev_init(dev, name);
 	if (ret != 0) {
 		vdev_close(ad);
 		dev->data->mac_addrs = NULL;
@@ -247,11 +203,16 @@ static int
 wcnic_vdev_remove(struct rte_vdev_device *vdev)
 {
 	struct rte_eth_dev *dev = rte_eth_dev_allocated(rte_vdev_device_name(vdev));
+	int ret;
 
 	if (dev == NULL)
 		return 0; /* already closed */
-	rte_eth_dev_close(dev->data->port_id);
-	return 0;
+	/* ethdev refuses to close a started port: stop it first, or the model
+	 * thread would outlive the memory it runs on. */
+	ret = rte_eth_dev_stop(dev->data->port_id);
+	if (ret == 0)
+		ret = rte_eth_dev_close(dev->data->port_id);
+	return ret;
 }
 
 static struct rte_vdev_driver wcnic_vdev_driver = {

@@ -129,8 +129,7 @@ wcnic_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats, unsigned
 		}
 	}
 	for (i = 0; i < NB_DEV; i++)
-		xstats[NB_TX + NB_RX + i].value =
-			wcnic_bar_read64(&ad->bar, dev_xstats[i].reg) + ad->dev_xstats_offset[i];
+		xstats[NB_TX + NB_RX + i].value = wcnic_xstats_dev_counter(ad, dev_xstats[i].reg);
 	return (int)total;
 }
 
@@ -149,6 +148,17 @@ wcnic_xstats_reset(struct rte_eth_dev *dev)
 			memset(&ad->rxqs[q]->stats, 0, sizeof(ad->rxqs[q]->stats));
 	for (i = 0; i < NB_DEV; i++)
 		ad->dev_xstats_offset[i] = -wcnic_bar_read64(&ad->bar, dev_xstats[i].reg);
+	return 0;
+}
+
+uint64_t
+wcnic_xstats_dev_counter(const struct wcnic_adapter *ad, uint32_t reg)
+{
+	unsigned int i;
+
+	for (i = 0; i < NB_DEV; i++)
+		if (dev_xstats[i].reg == reg)
+			return wcnic_bar_read64(&ad->bar, reg) + ad->dev_xstats_offset[i];
 	return 0;
 }
 

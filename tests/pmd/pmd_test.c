@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+
+#include "pmd_test.h"
+#include "rte_pmd_wcnic.h"
+
+int pmd_test_failures;
+
+void
+pmd_test_eal_init(const char *prog, const char *devargs)
+{
+	char vdev[256], prefix[64];
+	char *eal[] = { (char *)(uintptr_t)prog, "-l", "0", "--no-pci", "--no-huge", "-m", "256",
+			"--no-shconf", "--no-telemetry", prefix, "--vdev", vdev,
+			"--log-level=pmd.net.wcnic:info" };
+	struct rte_pmd_wcnic_port_info info;
+
+	snprintf(vdev, sizeof(vdev), "net_wcnic0,%s", devargs);
+	snprintf(prefix, sizeof(prefix), "--file-prefix=wcnic_t%d", (int)getpid());
+	if (rte_eal_init((int)RTE_DIM(eal), eal) < 0) {
+		printf("FAIL: EAL init with --vdev %s\n", vdev);
+		exit(1);
+	}
+	/* Also what makes the linker keep the driver this program links. */
+	if (rte_pmd_wcnic_get_port_info(0, &info) != 0) {
+		printf("FAIL: port 0 is not a net_wcnic port\n");
+		exit(1);
+	}
+}
+
+struct rte_mempool *
+pmd_test_pool(unsigned int n)
+{
+	return rte_pktmbuf_pool_create("pmd_test", n, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+}
+
+int
+pmd_test_port_start(uint16_t port, struct rte_mempool *mp, uint16_t nb_desc,
+		    uint64_t tx_offloads)
+{
+	struct rte_eth_conf conf = { .txmode.offloads = tx_offloads };
+
+	if (mp == NULL || rte_eth_dev_configure(port, 1, 1, &conf) != 0 ||
+	    rte_eth_rx_queue_setup(port, 0, nb_desc, 0, NULL, mp) != 0 ||
+	    rte_eth_tx_queue_setup(port, 0, nb_desc, 0, NULL) != 0)
+		return -1;
+	return rte_eth_dev_start(port);
+}
+
+uint64_t
+pmd_test_xstat(uint16_t port, const char *name)
+{
+	uint64_t id, value = UINT64_MAX;
+
+	if (rte_eth_xstats_get_id_by_name(port, name, &id) == 0)
+		rte_eth_xstats_get_by_id(port, &id, &value, 1);
+	return value;
+}
+
+int
+pmd_test_finish(uint16_t port)
+{
+	char runtime_dir[PATH_MAX];
+
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	/* EAL leaves its runtime folder behind (empty with --no-shconf and
+	 * --no-telemetry). */
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
+	rte_eal_cleanup();
+	rmdir(runtime_dir);
+	return pmd_test_failures ? 1 : 0;
+}

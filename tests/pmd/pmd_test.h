@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Shared by the C end-to-end tests of net_wcnic: EAL bring-up on one
+ * net_wcnic vdev (no hugepages, no PCI, no leftovers), port setup,
+ * xstats by name, and the CHECK macro.
+ */
+#ifndef PMD_TEST_H
+#define PMD_TEST_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+extern int pmd_test_failures;
+
+#define CHECK(cond, ...) do { \
+	if (!(cond)) { \
+		pmd_test_failures++; \
+		printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+		printf(__VA_ARGS__); \
+		printf("\n"); \
+	} \
+} while (0)
+
+/* EAL with one vdev "net_wcnic0,<devargs>" as port 0; exits the process on failure. */
+void pmd_test_eal_init(const char *prog, const char *devargs);
+
+/* A pool of n default-size mbufs. */
+struct rte_mempool *pmd_test_pool(unsigned int n);
+
+/* One RX and one TX queue of nb_desc, the given TX offloads, started. */
+int pmd_test_port_start(uint16_t port, struct rte_mempool *mp, uint16_t nb_desc,
+			uint64_t tx_offloads);
+
+/* An xstat by name; UINT64_MAX when the port has no such counter. */
+uint64_t pmd_test_xstat(uint16_t port, const char *name);
+
+/* Stop and close the port, clean EAL up; returns the exit status. */
+int pmd_test_finish(uint16_t port);
+
+#endif /* PMD_TEST_H */

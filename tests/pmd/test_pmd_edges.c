@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Edge cases of net_wcnic that testpmd cannot produce, each in its own
+ * process (EAL initialises once per process):
+ *
+ *   bad-mbufs push|dma  mbufs whose segments do not add up to pkt_len, or
+ *                       add up to less than an Ethernet header: dropped and
+ *                       counted by the driver, never handed to the device,
+ *                       and the queue keeps working.
+ *   long-chain          DMA-mode packets with more segments than the
+ *                       device's per-doorbell budget: extra doorbells, no
+ *                       device error, bytes intact.
+ *   rx-free-thresh      an RX refill threshold that could never be reached
+ *                       is refused at queue setup.
+ *   remove-started      EAL cleanup with the port still started: the driver
+ *                       stops the device thread before its memory goes.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+
+#include "pmd_test.h"
+
+#define RING 256
+
+static struct rte_mbuf *
+seg_alloc(struct rte_mempool *mp, uint16_t len, uint8_t fill)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+
+	if (m != NULL)
+		memset(rte_pktmbuf_append(m, len), fill, len);
+	return m;
+}
+
+/* A frame of nb_segs segments of seg_len bytes, byte i of the frame = i * 3. */
+static struct rte_mbuf *
+frame_alloc(struct rte_mempool *mp, unsigned int nb_segs, uint16_t seg_len)
+{
+	struct rte_mbuf *head = NULL, *tail = NULL;
+	unsigned int s, i;
+
+	for (s = 0; s < nb_segs; s++) {
+		struct rte_mbuf *m = seg_alloc(mp, seg_len, 0);
+		uint8_t *p;
+
+		if (m == NULL)
+			return NULL;
+		p = rte_pktmbuf_mtod(m, uint8_t *);
+		for (i = 0; i < seg_len; i++)
+			p[i] = (uint8_t)((s * seg_len + i) * 3);
+		if (head == NULL) {
+			head = m;
+		} else {
+			tail->next = m;
+			head->nb_segs++;
+			head->pkt_len += seg_len;
+		}
+		tail = m;
+	}
+	return head;
+}
+
+static void
+send_all(uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz();
+	uint16_t sent = 0;
+
+	while (sent < n && rte_get_timer_cycles() < deadline)
+		sent += rte_eth_tx_burst(port, 0, pkts + sent, n - sent);
+	CHECK(sent == n, "sent %u of %u", sent, n);
+}
+
+/* Receive up to n frames within a second; checks each against frame_alloc(). */
+static unsigned int
+receive_frames(uint16_t port, unsigned int n, uint32_t expect_len)
+{
+	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz();
+	unsigned int got = 0;
+
+	while (got < n && rte_get_timer_cycles() < deadline) {
+		struct rte_mbuf *pkts[32];
+		uint16_t nb = rte_eth_rx_burst(port, 0, pkts, 32), i;
+
+		for (i = 0; i < nb; i++, got++) {
+			const uint8_t *p = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
+			uint32_t b;
+
+			CHECK(pkts[i]->pkt_len == expect_len, "frame %u: %u bytes, want %u", got,
+			      pkts[i]->pkt_len, expect_len);
+			for (b = 0; b < pkts[i]->data_len; b++) {
+				if (p[b] != (uint8_t)(b * 3)) {
+					CHECK(0, "frame %u byte %u: 0x%02x", got, b, p[b]);
+					break;
+				}
+			}
+			rte_pktmbuf_free(pkts[i]);
+		}
+	}
+	return got;
+}
+
+static int
+bad_mbufs(const char *prog, const char *mode)
+{
+	char devargs[64];
+	struct rte_mempool *mp;
+	struct rte_mbuf *pkts[6];
+	uint16_t port = 0;
+	unsigned int i;
+
+	snprintf(devargs, sizeof(devargs), "backend=loopback,tx_mode=%s", mode);
+	pmd_test_eal_init(prog, devargs);
+	mp = pmd_test_pool(2048);
+	if (pmd_test_port_start(port, mp, RING, RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0) {
+		printf("FAIL: port setup\n");
+		return 1;
+	}
+	/* pkt_len claims 60 bytes, the one segment holds 10. */
+	pkts[0] = seg_alloc(mp, 10, 0xaa);
+	pkts[0]->pkt_len = 60;
+	/* Two segments of 5 and 4 bytes claiming 60. */
+	pkts[1] = seg_alloc(mp, 5, 0xbb);
+	pkts[1]->next = seg_alloc(mp, 4, 0xbb);
+	pkts[1]->nb_segs = 2;
+	pkts[1]->pkt_len = 60;
+	/* Then good frames: the queue must still work. */
+	for (i = 2; i < RTE_DIM(pkts); i++)
+		pkts[i] = frame_alloc(mp, 1, 64);
+	send_all(port, pkts, RTE_DIM(pkts));
+	CHECK(receive_frames(port, 4, 64) == 4, "good frames after the bad ones came back");
+	CHECK(pmd_test_xstat(port, "tx_runt_drops") == 2, "runt drops: %" PRIu64,
+	      pmd_test_xstat(port, "tx_runt_drops"));
+	CHECK(pmd_test_xstat(port, "dev_errors") == 0, "device errors: %" PRIu64,
+	      pmd_test_xstat(port, "dev_errors"));
+	CHECK(pmd_test_xstat(port, "dev_tx_packets") == 4, "device TX: %" PRIu64,
+	      pmd_test_xstat(port, "dev_tx_packets"));
+	printf("bad-mbufs %s: %d failure(s)\n", mode, pmd_test_failures);
+	return pmd_test_finish(port);
+}
+
+static int
+long_chain(const char *prog)
+{
+	enum { NB = 8, SEGS = 12, SEG_LEN = 50, BUDGET = 4 };
+	struct rte_mempool *mp;
+	struct rte_mbuf *pkts[NB];
+	uint16_t port = 0;
+	unsigned int i;
+
+	pmd_test_eal_init(prog, "backend=loopback,tx_mode=dma,dev_burst_max=4");
+	mp = pmd_test_pool(2048);
+	if (pmd_test_port_start(port, mp, RING, RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0) {
+		printf("FAIL: port setup\n");
+		return 1;
+	}
+	for (i = 0; i < NB; i++)
+		pkts[i] = frame_alloc(mp, SEGS, SEG_LEN);
+	send_all(port, pkts, NB);
+	CHECK(receive_frames(port, NB, SEGS * SEG_LEN) == NB, "every long chain came back");
+	CHECK(pmd_test_xstat(port, "dev_errors") == 0, "device errors: %" PRIu64,
+	      pmd_test_xstat(port, "dev_errors"));
+	CHECK(pmd_test_xstat(port, "tx_doorbells") >= NB * SEGS / BUDGET,
+	      "a doorbell per %u descriptors at most (%" PRIu64 " doorbells)", BUDGET,
+	      pmd_test_xstat(port, "tx_doorbells"));
+	printf("long-chain: %d failure(s)\n", pmd_test_failures);
+	return pmd_test_finish(port);
+}
+
+static int
+rx_free_thresh(const char *prog)
+{
+	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_rxconf rxconf = { 0 };
+	struct rte_mempool *mp;
+	uint16_t port = 0;
+
+	pmd_test_eal_init(prog, "backend=sink");
+	mp = pmd_test_pool(1024);
+	CHECK(rte_eth_dev_configure(port, 1, 1, &conf) == 0, "configure");
+	rxconf.rx_free_thresh = 64;
+	CHECK(rte_eth_rx_queue_setup(port, 0, 64, 0, &rxconf, mp) == -EINVAL,
+	      "threshold equal to the ring refused");
+	rxconf.rx_free_thresh = 128;
+	CHECK(rte_eth_rx_queue_setup(port, 0, 64, 0, &rxconf, mp) == -EINVAL,
+	      "threshold above the ring refused");
+	rxconf.rx_free_thresh = 32;
+	CHECK(rte_eth_rx_queue_setup(port, 0, 64, 0, &rxconf, mp) == 0,
+	      "threshold below the ring accepted");
+	printf("rx-free-thresh: %d failure(s)\n", pmd_test_failures);
+	return pmd_test_finish(port);
+}
+
+static int
+remove_started(const char *prog)
+{
+	struct rte_mempool *mp;
+
+	pmd_test_eal_init(prog, "backend=gen");
+	mp = pmd_test_pool(2048);
+	if (pmd_test_port_start(0, mp, RING, 0) != 0) {
+		printf("FAIL: port setup\n");
+		return 1;
+	}
+	/* No stop, no close: the vdev's remove must do both, in order. */
+	CHECK(rte_eal_cleanup() == 0, "EAL cleanup with the port started");
+	printf("remove-started: %d failure(s)\n", pmd_test_failures);
+	return pmd_test_failures ? 1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *c = argc > 1 ? argv[1] : "";
+
+	if (strcmp(c, "bad-mbufs") == 0 && argc > 2)
+		return bad_mbufs(argv[0], argv[2]);
+	if (strcmp(c, "long-chain") == 0)
+		return long_chain(argv[0]);
+	if (strcmp(c, "rx-free-thresh") == 0)
+		return rx_free_thresh(argv[0]);
+	if (strcmp(c, "remove-started") == 0)
+		return remove_started(argv[0]);
+	printf("usage: %s bad-mbufs push|dma | long-chain | rx-free-thresh | remove-started\n",
+	       argv[0]);
+	return 2;
+}
