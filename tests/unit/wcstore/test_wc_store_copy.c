@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "wc_store.h"
-#include "wcs_check.h"
+#include "unit_check.h"
 
 #define MAX_LINES   16u
 #define GUARD_BYTES 256u   /* each side of the destination */

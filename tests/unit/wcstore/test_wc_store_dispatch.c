@@ -16,7 +16,7 @@
 #endif
 
 #include "wc_store.h"
-#include "wcs_check.h"
+#include "unit_check.h"
 
 static const enum wc_store_variant order[] = {
 	WC_STORE_MOVDIR64B,

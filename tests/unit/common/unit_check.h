@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Minimal checking for the wcstore unit tests: a failed CHECK prints where
+ * Minimal checking for unit tests: a failed CHECK prints where
  * and why, and the test keeps going so that one run reports every failure;
  * check_exit_code() turns the tally into the process exit status.
  */
-#ifndef WCS_CHECK_H
-#define WCS_CHECK_H
+#ifndef UNIT_CHECK_H
+#define UNIT_CHECK_H
 
 #include <stdio.h>
 
@@ -35,4 +35,4 @@ static inline int check_exit_code(const char *test)
 	return 0;
 }
 
-#endif /* WCS_CHECK_H */
+#endif /* UNIT_CHECK_H */
