@@ -148,6 +148,7 @@ def case_bad_devargs(pmd_dir, check):
     for devargs, word in [("tx_mode=fast", "tx_mode"), ("queues=99", "queues"),
                           ("entry_size=100", "entry_size"), ("backend=nowhere", "backend"),
                           ("mac=01:00:00:00:00:01", "mac"), ("colour=blue", "accepted"),
+                          ("wc_store=mmx", "wc_store"),
                           ("queues", "a value is required")]:
         code, out = tp.run_to_exit(pmd_dir, [f"net_wcnic0,{devargs}"], ["--forward-mode=txonly"])
         errors = [line for line in out.splitlines() if "net_wcnic" in line and word in line]

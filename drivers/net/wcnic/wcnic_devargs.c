@@ -11,7 +11,7 @@
 
 static const char *const wcnic_valid_args[] = {
 	WCNIC_ARG_TX_MODE, WCNIC_ARG_QUEUES, WCNIC_ARG_ENTRY_SIZE,
-	WCNIC_ARG_BACKEND, WCNIC_ARG_MAC, WCNIC_ARG_DEV_BURST, NULL,
+	WCNIC_ARG_BACKEND, WCNIC_ARG_MAC, WCNIC_ARG_DEV_BURST, WCNIC_ARG_WC_STORE, NULL,
 };
 
 static const char *const tx_mode_names[] = {
@@ -94,6 +94,27 @@ parse_dev_burst(const char *key, const char *value, void *opaque)
 		return -EINVAL;
 	}
 	*(uint16_t *)opaque = (uint16_t)v;
+	return 0;
+}
+
+/* A store variant this CPU can run. */
+static int
+parse_wc_store(const char *key, const char *value, void *opaque)
+{
+	struct wcnic_devargs *args = opaque;
+	const char *why_not = NULL;
+
+	if (!has_value(key, value))
+		return -EINVAL;
+	if (wc_store_variant_from_name(value, &args->wc_store) != 0) {
+		WCNIC_LOG(ERR, "%s=%s: expected u64, sse2, avx2, avx512 or movdir64b", key, value);
+		return -EINVAL;
+	}
+	if (!wc_store_variant_supported(args->wc_store, &why_not)) {
+		WCNIC_LOG(ERR, "%s=%s: not on this CPU: %s", key, value, why_not);
+		return -ENOTSUP;
+	}
+	args->wc_store_set = true;
 	return 0;
 }
 
@@ -190,6 +211,8 @@ wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
 	if (ret == 0)
 		ret = rte_kvargs_process(kvlist, WCNIC_ARG_DEV_BURST, parse_dev_burst,
 					 &args->dev_burst_max);
+	if (ret == 0)
+		ret = rte_kvargs_process(kvlist, WCNIC_ARG_WC_STORE, parse_wc_store, args);
 	if (ret != 0)
 		ret = -EINVAL;
 out:

@@ -9,6 +9,7 @@
 #include <rte_devargs.h>
 #include <rte_ether.h>
 
+#include "wc_store.h"
 #include "wcnic_model.h"
 
 #define WCNIC_ARG_TX_MODE     "tx_mode"
@@ -17,6 +18,7 @@
 #define WCNIC_ARG_BACKEND     "backend"
 #define WCNIC_ARG_MAC         "mac"
 #define WCNIC_ARG_DEV_BURST   "dev_burst_max"
+#define WCNIC_ARG_WC_STORE    "wc_store"
 
 /* What the user asked for; the mode a port runs also depends on its BAR. */
 enum wcnic_tx_mode_request {
@@ -31,6 +33,8 @@ struct wcnic_devargs {
 	uint16_t entry_size;         /* push entry bytes: 128 or 256 */
 	enum wcnic_backend backend;  /* in-process device model only */
 	uint16_t dev_burst_max;      /* in-process model: TX_BURST_MAX, 0 = default */
+	bool wc_store_set;
+	enum wc_store_variant wc_store; /* push-mode line stores; default: widest */
 	bool mac_set;
 	struct rte_ether_addr mac;
 };
@@ -51,7 +55,8 @@ int wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
 	WCNIC_ARG_ENTRY_SIZE "=128|256 " \
 	WCNIC_ARG_BACKEND "=sink|loopback|gen " \
 	WCNIC_ARG_MAC "=<xx:xx:xx:xx:xx:xx> " \
-	WCNIC_ARG_DEV_BURST "=<1-32768>"
+	WCNIC_ARG_DEV_BURST "=<1-32768> " \
+	WCNIC_ARG_WC_STORE "=u64|sse2|avx2|avx512|movdir64b"
 
 const char *wcnic_tx_mode_request_name(enum wcnic_tx_mode_request req);
 

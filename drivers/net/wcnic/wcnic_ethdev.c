@@ -62,7 +62,8 @@ wcnic_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_mtu = ad->max_mtu;
 	info->max_rx_pktlen = max_frame_len(ad->max_mtu);
 	info->min_rx_bufsize = WCNIC_MIN_RX_BUF_SIZE;
-	info->tx_offload_capa = max_segs > 1 ? RTE_ETH_TX_OFFLOAD_MULTI_SEGS : 0;
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE |
+				(max_segs > 1 ? RTE_ETH_TX_OFFLOAD_MULTI_SEGS : 0);
 	info->rx_desc_lim = (struct rte_eth_desc_lim){
 		.nb_max = ad->max_ring_size, .nb_min = WCNIC_MIN_RING_SIZE, .nb_align = 1,
 	};

@@ -53,6 +53,7 @@ struct wcnic_txq {
 	uint16_t held_mbufs;                /* mbufs in sw_ring awaiting the head */
 	bool dma_addr_is_va;                /* IOVA the device sees = virtual */
 	bool bar_is_wc;                     /* doorbell needs SFENCE before/after */
+	bool fast_free;                     /* MBUF_FAST_FREE: one pool, refcnt 1 */
 	struct wcnic_txq_stats stats;
 
 	const struct rte_memzone *mz;       /* desc ring + head write-back */

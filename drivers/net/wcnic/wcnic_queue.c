@@ -119,7 +119,8 @@ wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->head_wb = (const uint32_t *)((uint8_t *)txq->mz->addr + ring_len);
 	txq->push_ring = ad->bar.base + WCNIC_PUSH_RING_OFF(qid);
 	txq->doorbell = (volatile uint32_t *)(ad->bar.base + WCNIC_DB_TX_OFF(qid));
-	txq->copy_lines = wc_store_copy_fn(wc_store_best());
+	txq->copy_lines = wc_store_copy_fn(ad->args.wc_store_set ? ad->args.wc_store
+							       : wc_store_best());
 	txq->nb_slots = nb_slots;
 	txq->mask = nb_slots - 1;
 	txq->entry_size = ad->args.entry_size;
@@ -128,6 +129,8 @@ wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->max_segs = (ad->dev_features & WCNIC_F_MULTI_SEG) ? WCNIC_TX_MAX_SEGS : 1;
 	txq->dma_addr_is_va = ad->dma_addr_is_va;
 	txq->bar_is_wc = ad->info.mem_type == RTE_PMD_WCNIC_MEM_WC;
+	txq->fast_free = ((conf->offloads | dev->data->dev_conf.txmode.offloads) &
+			  RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE) != 0;
 	txq->queue_id = qid;
 	txq->port_id = dev->data->port_id;
 	dev->data->tx_queues[qid] = txq;

@@ -22,6 +22,22 @@ wcnic_tx_doorbell(struct wcnic_txq *txq)
 }
 
 /*
+ * Give back mbufs the device no longer needs. With MBUF_FAST_FREE the
+ * application promised direct mbufs of one pool with a reference count of
+ * 1, so they go straight back to that pool without per-mbuf checks.
+ */
+static __rte_always_inline void
+wcnic_tx_free(const struct wcnic_txq *txq, struct rte_mbuf **mbufs, unsigned int n)
+{
+	if (n == 0)
+		return;
+	if (txq->fast_free)
+		rte_mempool_put_bulk(mbufs[0]->pool, (void **)mbufs, n);
+	else
+		rte_pktmbuf_free_bulk(mbufs, n);
+}
+
+/*
  * Free the mbufs of every slot the device has finished with.
  * The device writes the head (host memory) only after it has read all the
  * entries, descriptors and buffers it covers; the acquire load keeps our
@@ -45,14 +61,14 @@ wcnic_tx_reclaim(struct wcnic_txq *txq)
 			done[nb_done++] = *slot;
 			*slot = NULL;
 			if (nb_done == WCNIC_TX_FREE_BULK) {
-				rte_pktmbuf_free_bulk(done, nb_done);
+				wcnic_tx_free(txq, done, nb_done);
 				txq->held_mbufs -= nb_done;
 				nb_done = 0;
 			}
 		}
 		txq->head++;
 	}
-	rte_pktmbuf_free_bulk(done, nb_done);
+	wcnic_tx_free(txq, done, nb_done);
 	txq->held_mbufs -= nb_done;
 }
 

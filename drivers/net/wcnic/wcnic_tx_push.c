@@ -164,7 +164,7 @@ wcnic_xmit_push(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	if (likely(since_doorbell != 0))
 		wcnic_tx_doorbell(txq);
 
-	rte_pktmbuf_free_bulk(sent_inline, nb_inline);
+	wcnic_tx_free(txq, sent_inline, nb_inline);
 	txq->stats.packets += entries;
 	txq->stats.push_entries += entries;
 	txq->stats.bytes += bytes;
