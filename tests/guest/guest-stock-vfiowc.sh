@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=dash
+#
+# guest-stock-vfiowc, guest side: libvfiowc (through vfiowc-map) against
+# Debian's stock vfio-pci, which has no mmap-attribute UAPI. Asked for WC it
+# must fall back to a plain VFIO mapping, say why, and report the memory
+# type the kernel's PAT list shows (uncached-minus), never WC; the opt-in
+# sysfs resource2_wc path gives write-combining while VFIO does not hold the
+# BAR; every error case names the device and the step.
+# test_guest_stock_vfiowc.py sets:
+#   HOST_WORD   64-bit value the host wrote at BAR2 offset 0 before boot
+#   GUEST_WORD  64-bit value to write over BAR2's first 64 bytes for the host
+# shellcheck source=guest-lib.sh
+. /wcnic/guest-lib.sh
+
+# field KEY OUTPUT: the value of KEY=... in vfiowc-map's report.
+field() { printf '%s\n' "$2" | sed -n "s/^$1=//p" | head -n 1; }
+
+# expect NAME KEY WANT OUTPUT: PASS when the report's KEY is WANT.
+expect() {
+	local got
+	got=$(field "$2" "$4")
+	if [ "$got" = "$3" ]; then
+		wcnic_pass "$1"
+	else
+		wcnic_fail "$1" "$2=$got, expected $3 ($(field error "$4"))"
+	fi
+}
+
+# expect_error NAME PATTERN CMD...: the command fails and its error matches.
+expect_error() {
+	local name="$1" pattern="$2" out
+	shift 2
+	if out=$("$@" 2>&1); then
+		wcnic_fail "$name" "succeeded: $(field method "$out")"
+	elif printf '%s\n' "$out" | grep -q "^error=.*$pattern"; then
+		wcnic_pass "$name"
+	else
+		wcnic_fail "$name" "error does not match '$pattern': $(field error "$out")"
+	fi
+}
+
+bdf=$(wcnic_ivshmem_bdf)
+[ -n "$bdf" ] || { wcnic_fail ivshmem-found "no PCI device 1af4:1110"; exit 0; }
+
+expect_error absent-device "0000:00:1f.7: .*no such" vfiowc-map 0000:00:1f.7 2 wc
+expect_error not-bound "$bdf: not bound to" vfiowc-map "$bdf" 2 wc
+
+wcnic_check bind-vfio wcnic_bind_vfio "$bdf" || exit 0
+wcnic_wait_path "/dev/vfio/$(wcnic_iommu_group "$bdf")" || wcnic_fail vfio-group "no /dev/vfio node"
+
+expect_error region-out-of-range "region 9 out of range" vfiowc-map "$bdf" 9 wc
+expect_error region-not-mmappable "region 7 not mmap-able" vfiowc-map "$bdf" 7 wc
+
+# WC asked, stock kernel: the UAPI is missing, plain VFIO mmap, uncached-minus.
+out=$(vfiowc-map "$bdf" 2 wc --read)
+expect wc-falls-back-obtained obtained uc "$out"
+expect wc-falls-back-method method vfio-mmap "$out"
+case $(field reason "$out") in
+*ENOTTY* | *"no mmap-attribute"* | *"no such UAPI"* | *UAPI*) wcnic_pass wc-falls-back-reason ;;
+*) wcnic_fail wc-falls-back-reason "reason does not name the missing UAPI: $(field reason "$out")" ;;
+esac
+expect pat-says-uncached-minus verified uncached-minus "$out"
+expect no-silent-wc mismatch no "$out"
+expect guest-reads-host-word read "$HOST_WORD" "$out"
+
+out=$(vfiowc-map "$bdf" 2 wc --write-pattern "$GUEST_WORD" --read)
+expect guest-write-reads-back readback match "$out"
+
+# Opt-in sysfs resource2_wc: VFIO does not hold the BAR in this open yet.
+out=$(vfiowc-map --allow-sysfs-wc "$bdf" 2 wc --read)
+expect sysfs-wc-method method sysfs-wc "$out"
+expect sysfs-wc-obtained obtained wc "$out"
+expect sysfs-wc-pat-says-wc verified write-combining "$out"
+
+# UC asked: plain mapping, verified uncached-minus.
+out=$(vfiowc-map "$bdf" 2 uc --read)
+expect uc-obtained obtained uc "$out"
+expect uc-pat-says-uncached-minus verified uncached-minus "$out"

@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""The QEMU command line of a test guest.
+
+q35 with an emulated Intel IOMMU, because Debian's kernels build VFIO without
+no-IOMMU mode: vfio-pci only binds behind an IOMMU. Interrupt remapping on,
+or VFIO_SET_IOMMU fails with EPERM ("unsafe interrupts"). Guest RAM and the
+ivshmem BAR are files in /dev/shm shared with the host, so a host process (the
+device model) can reach both while the guest runs.
+"""
+import os
+
+from .host import find_program
+
+KERNEL_CMDLINE = ("console=ttyS0 panic=-1 intel_iommu=on "
+                  # Kernel messages arrive while the script runs (the TSC
+                  # clocksource switch, errors) and would cut result lines in
+                  # two; /init prints the kernel log when a check fails.
+                  "loglevel=3")
+
+# Opt-in variable for hardware virtualisation (see accelerator()).
+KVM_VARIABLE = "WCNIC_GUEST_KVM"
+
+
+def _cpu_flags():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def accelerator():
+    """['-accel', 'tcg', '-cpu', 'max'] unless KVM is asked for and real.
+
+    /dev/kvm alone proves nothing: some hosts offer a software KVM module
+    that stock Debian kernels do not boot under. Only VMX or SVM in the CPU
+    flags, plus WCNIC_GUEST_KVM=1, select KVM."""
+    if (os.environ.get(KVM_VARIABLE) == "1" and _cpu_flags() & {"vmx", "svm"}
+            and os.access("/dev/kvm", os.R_OK | os.W_OK)):
+        return ["-accel", "kvm", "-cpu", "host"]
+    return ["-accel", "tcg", "-cpu", "max"]
+
+
+def command(image, initrd, ram_path, ram_mb, bar_path, bar_size, name, cpus=1, append=""):
+    """argv for one boot; the serial console is QEMU's stdout."""
+    cmdline = KERNEL_CMDLINE + (" " + append if append else "")
+    return [
+        find_program("qemu-system-x86_64"),
+        "-name", name,
+        *accelerator(),
+        "-smp", str(cpus),
+        "-m", f"{ram_mb}M",
+        "-nographic", "-nodefaults", "-serial", "stdio", "-no-reboot",
+        "-machine", "q35,kernel-irqchip=split,memory-backend=ram",
+        "-object", f"memory-backend-file,id=ram,share=on,mem-path={ram_path},size={ram_mb}M",
+        "-device", "intel-iommu,intremap=on",
+        "-object", f"memory-backend-file,id=bar,share=on,mem-path={bar_path},size={bar_size}",
+        "-device", "ivshmem-plain,memdev=bar",
+        "-kernel", str(image),
+        "-initrd", str(initrd),
+        "-append", cmdline,
+    ]
