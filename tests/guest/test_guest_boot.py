@@ -10,9 +10,7 @@ the guest's marker in the RAM file.
 """
 import argparse
 import mmap
-import os
 import secrets
-import signal
 import struct
 import sys
 from pathlib import Path
@@ -34,17 +32,14 @@ def pattern(seed, offset, length):
 
 
 def companion(seed):
-    """Host side of the BAR: write the pattern, say ready, stay until SIGTERM
-    (as a device model would)."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-    with open(os.environ["WCNIC_GUEST_BAR"], "r+b") as bar:
-        with mmap.mmap(bar.fileno(), int(os.environ["WCNIC_GUEST_BAR_SIZE"])) as shared:
-            shared[HOST_OFFSET:HOST_OFFSET + HOST_LENGTH] = pattern(seed, HOST_OFFSET, HOST_LENGTH)
-    print(f"wrote {HOST_LENGTH} bytes at {HOST_OFFSET:#x}, seed {seed:#010x}", flush=True)
-    Path(os.environ["WCNIC_GUEST_READY"]).touch()
-    signal.sigwait({signal.SIGTERM})
-    print("stopped by SIGTERM", flush=True)
-    return 0
+    """Host side of the BAR: write the pattern before the guest boots."""
+    def prepare(bar_path, bar_size):
+        with open(bar_path, "r+b") as bar:
+            with mmap.mmap(bar.fileno(), bar_size) as shared:
+                shared[HOST_OFFSET:HOST_OFFSET + HOST_LENGTH] = \
+                    pattern(seed, HOST_OFFSET, HOST_LENGTH)
+        print(f"wrote {HOST_LENGTH} bytes at {HOST_OFFSET:#x}, seed {seed:#010x}", flush=True)
+    return guestbench.serve_companion(prepare)
 
 
 def host_checks(guest, outcome, guest_seed, ram_seed):

@@ -8,9 +8,7 @@ writes a word of its own over the first 64 bytes, and checks what
 libvfiowc reports; afterwards the host checks the guest's bytes arrived.
 """
 import argparse
-import os
 import secrets
-import signal
 import struct
 import sys
 from pathlib import Path
@@ -22,13 +20,11 @@ import guestbench  # noqa: E402  (after the path set-up above)
 
 
 def companion(word):
-    """Write the host word at BAR2 offset 0, say ready, stay until SIGTERM."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-    with open(os.environ["WCNIC_GUEST_BAR"], "r+b") as bar:
-        bar.write(struct.pack("<Q", word))
-    Path(os.environ["WCNIC_GUEST_READY"]).touch()
-    signal.sigwait({signal.SIGTERM})
-    return 0
+    """Write the host word at BAR2 offset 0 before the guest boots."""
+    def prepare(bar_path, _bar_size):
+        with open(bar_path, "r+b") as bar:
+            bar.write(struct.pack("<Q", word))
+    return guestbench.serve_companion(prepare)
 
 
 def host_checks(guest, outcome, word):

@@ -38,6 +38,39 @@ pmd_test_pool(unsigned int n)
 	return rte_pktmbuf_pool_create("pmd_test", n, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 }
 
+struct rte_mbuf *
+pmd_test_frame(struct rte_mempool *mp, uint32_t len, uint16_t seg_max,
+	       uint8_t (*byte)(uint32_t i, const void *ctx), const void *ctx)
+{
+	struct rte_mbuf *head = NULL, *tail = NULL;
+	uint32_t off = 0;
+
+	while (off < len) {
+		uint16_t chunk = (uint16_t)RTE_MIN(len - off, (uint32_t)seg_max);
+		struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+		uint8_t *p;
+		uint32_t i;
+
+		if (m == NULL) {
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+		p = (uint8_t *)rte_pktmbuf_append(m, chunk);
+		for (i = 0; i < chunk; i++)
+			p[i] = byte(off + i, ctx);
+		if (head == NULL) {
+			head = m;
+		} else {
+			tail->next = m;
+			head->nb_segs++;
+			head->pkt_len += chunk;
+		}
+		tail = m;
+		off += chunk;
+	}
+	return head;
+}
+
 int
 pmd_test_port_start(uint16_t port, struct rte_mempool *mp, uint16_t nb_desc,
 		    uint64_t tx_offloads)

@@ -30,6 +30,13 @@ void pmd_test_eal_init(const char *prog, const char *devargs);
 /* A pool of n default-size mbufs. */
 struct rte_mempool *pmd_test_pool(unsigned int n);
 
+/*
+ * A frame of len bytes in segments of at most seg_max bytes, byte i of the
+ * frame = byte(i, ctx); NULL when the pool runs dry.
+ */
+struct rte_mbuf *pmd_test_frame(struct rte_mempool *mp, uint32_t len, uint16_t seg_max,
+				uint8_t (*byte)(uint32_t i, const void *ctx), const void *ctx);
+
 /* One RX and one TX queue of nb_desc, the given TX offloads, started. */
 int pmd_test_port_start(uint16_t port, struct rte_mempool *mp, uint16_t nb_desc,
 			uint64_t tx_offloads);

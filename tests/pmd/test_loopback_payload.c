@@ -36,40 +36,23 @@ frame_byte(uint32_t n, uint32_t i)
 	return (uint8_t)(n * 131u + i * 7u + (i >> 8));
 }
 
+static uint8_t
+frame_byte_of(uint32_t i, const void *n)
+{
+	return frame_byte(*(const uint32_t *)n, i);
+}
+
 /* Every third frame is split into segments of up to 300 bytes. */
 static struct rte_mbuf *
 frame_build(struct rte_mempool *mp, uint32_t n)
 {
-	uint16_t len = frame_len(n), seg_max = (n % 3 == 0) ? 300 : len;
-	struct rte_mbuf *head = NULL, *tail = NULL;
-	uint32_t off = 0;
+	uint16_t len = frame_len(n);
+	struct rte_mbuf *m = pmd_test_frame(mp, len, (n % 3 == 0) ? 300 : len, frame_byte_of, &n);
 
-	while (off < len) {
-		uint16_t chunk = RTE_MIN((uint16_t)(len - off), seg_max);
-		struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
-		uint8_t *p;
-		uint32_t i;
-
-		if (m == NULL) {
-			rte_pktmbuf_free(head);
-			return NULL;
-		}
-		p = (uint8_t *)rte_pktmbuf_append(m, chunk);
-		for (i = 0; i < chunk; i++)
-			p[i] = frame_byte(n, off + i);
-		if (head == NULL) {
-			head = m;
-		} else {
-			tail->next = m;
-			head->nb_segs++;
-			head->pkt_len += chunk;
-		}
-		tail = m;
-		off += chunk;
-	}
 	/* The frame number rides in bytes 0..3 (where a MAC would be). */
-	memcpy(rte_pktmbuf_mtod(head, void *), &n, sizeof(n));
-	return head;
+	if (m != NULL)
+		memcpy(rte_pktmbuf_mtod(m, void *), &n, sizeof(n));
+	return m;
 }
 
 static void

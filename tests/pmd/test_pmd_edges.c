@@ -35,32 +35,17 @@ seg_alloc(struct rte_mempool *mp, uint16_t len, uint8_t fill)
 	return m;
 }
 
+static uint8_t
+times_three(uint32_t i, const void *ctx __rte_unused)
+{
+	return (uint8_t)(i * 3);
+}
+
 /* A frame of nb_segs segments of seg_len bytes, byte i of the frame = i * 3. */
 static struct rte_mbuf *
 frame_alloc(struct rte_mempool *mp, unsigned int nb_segs, uint16_t seg_len)
 {
-	struct rte_mbuf *head = NULL, *tail = NULL;
-	unsigned int s, i;
-
-	for (s = 0; s < nb_segs; s++) {
-		struct rte_mbuf *m = seg_alloc(mp, seg_len, 0);
-		uint8_t *p;
-
-		if (m == NULL)
-			return NULL;
-		p = rte_pktmbuf_mtod(m, uint8_t *);
-		for (i = 0; i < seg_len; i++)
-			p[i] = (uint8_t)((s * seg_len + i) * 3);
-		if (head == NULL) {
-			head = m;
-		} else {
-			tail->next = m;
-			head->nb_segs++;
-			head->pkt_len += seg_len;
-		}
-		tail = m;
-	}
-	return head;
+	return pmd_test_frame(mp, nb_segs * seg_len, seg_len, times_three, NULL);
 }
 
 static void
