@@ -26,7 +26,8 @@ struct cli {
 	enum vfiowc_attr attr;
 	unsigned int flags;
 	uint64_t offset, length;
-	bool write, read;
+	bool write, read, remap;
+	enum vfiowc_attr remap_attr;
 	uint64_t pattern;
 	struct vfiowc_opts opts;
 };
@@ -40,6 +41,8 @@ static void usage(FILE *f)
 		"  --length N            window length (default: to the end of the region)\n"
 		"  --write-pattern HEX   write the 64-bit value HEX over the first 64 bytes\n"
 		"  --read                read back the first 8 bytes\n"
+		"  --remap {uc|wc}       then map the same window again in the same open,\n"
+		"                        asking this attribute (remap=... lines)\n"
 		"  --sysfs-root DIR      instead of /sys\n"
 		"  --dev-root DIR        instead of /dev\n"
 		"  --pat-list FILE       instead of /sys/kernel/debug/x86/pat_memtype_list\n");
@@ -54,16 +57,29 @@ static bool parse_u64(const char *s, int base, uint64_t *v)
 	return errno == 0 && end != s && *end == '\0' && s[0] != '-';
 }
 
+static bool parse_attr(const char *s, enum vfiowc_attr *attr)
+{
+	if (strcmp(s, "uc") == 0)
+		*attr = VFIOWC_ATTR_UC;
+	else if (strcmp(s, "wc") == 0)
+		*attr = VFIOWC_ATTR_WC;
+	else
+		return false;
+	return true;
+}
+
 /* 0 parsed, 2 bad usage, -1 help printed. */
 static int parse_args(int argc, char **argv, struct cli *c)
 {
-	enum { O_SYSFS_WC = 256, O_OFFSET, O_LENGTH, O_PATTERN, O_READ, O_SYSFS, O_DEV, O_PAT };
+	enum { O_SYSFS_WC = 256, O_OFFSET, O_LENGTH, O_PATTERN, O_READ, O_REMAP, O_SYSFS, O_DEV,
+	       O_PAT };
 	static const struct option longopts[] = {
 		{ "allow-sysfs-wc", no_argument, NULL, O_SYSFS_WC },
 		{ "offset", required_argument, NULL, O_OFFSET },
 		{ "length", required_argument, NULL, O_LENGTH },
 		{ "write-pattern", required_argument, NULL, O_PATTERN },
 		{ "read", no_argument, NULL, O_READ },
+		{ "remap", required_argument, NULL, O_REMAP },
 		{ "sysfs-root", required_argument, NULL, O_SYSFS },
 		{ "dev-root", required_argument, NULL, O_DEV },
 		{ "pat-list", required_argument, NULL, O_PAT },
@@ -82,6 +98,13 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		case O_LENGTH: ok = parse_u64(optarg, 0, &c->length); break;
 		case O_PATTERN: c->write = true; ok = parse_u64(optarg, 16, &c->pattern); break;
 		case O_READ: c->read = true; break;
+		case O_REMAP:
+			c->remap = true;
+			if (!parse_attr(optarg, &c->remap_attr)) {
+				fprintf(stderr, "vfiowc-map: --remap takes uc or wc, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
 		case O_SYSFS: c->opts.sysfs_root = optarg; break;
 		case O_DEV: c->opts.dev_root = optarg; break;
 		case O_PAT: c->opts.pat_list = optarg; break;
@@ -103,11 +126,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		return 2;
 	}
 	c->region = (unsigned int)region;
-	if (strcmp(argv[optind + 2], "uc") == 0) {
-		c->attr = VFIOWC_ATTR_UC;
-	} else if (strcmp(argv[optind + 2], "wc") == 0) {
-		c->attr = VFIOWC_ATTR_WC;
-	} else {
+	if (!parse_attr(argv[optind + 2], &c->attr)) {
 		fprintf(stderr, "vfiowc-map: attribute must be uc or wc, not '%s'\n", argv[optind + 2]);
 		return 2;
 	}
@@ -194,6 +213,20 @@ int main(int argc, char **argv)
 	if (c.write || c.read)
 		vfiowc_verify(dev, &m);
 	print_report(&m);
+	if (c.remap) {
+		/* A second mapping in the same open: another memory type is EBUSY. */
+		struct vfiowc_mapping again;
+		char name[32];
+
+		if (vfiowc_map_region(dev, c.region, c.offset, c.length, c.remap_attr, c.flags,
+				      &again, &err) < 0) {
+			printf("remap_error=%s\nremap_errno=%s\n", err.msg,
+			       vfiowc_errno_name(err.errnum, name, sizeof(name)));
+		} else {
+			printf("remap_obtained=%s\n", vfiowc_attr_name(again.report.obtained));
+			vfiowc_unmap(&again);
+		}
+	}
 	vfiowc_unmap(&m);
 	vfiowc_close(dev);
 	return 0;

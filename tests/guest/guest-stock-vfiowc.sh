@@ -49,6 +49,12 @@ expect_error not-bound "$bdf: not bound to" vfiowc-map "$bdf" 2 wc
 wcnic_check bind-vfio wcnic_bind_vfio "$bdf" || exit 0
 wcnic_wait_path "/dev/vfio/$(wcnic_iommu_group "$bdf")" || wcnic_fail vfio-group "no /dev/vfio node"
 
+# /dev/vfio/<group> is root's (0600): an ordinary user is told so.
+grep -q '^nobody:' /etc/passwd 2>/dev/null ||
+	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
+expect_error permission-denied "$bdf: .*permission denied opening /dev/vfio/" \
+	su -s /bin/sh nobody -c "vfiowc-map $bdf 2 wc"
+
 expect_error region-out-of-range "region 9 out of range" vfiowc-map "$bdf" 9 wc
 expect_error region-not-mmappable "region 7 not mmap-able" vfiowc-map "$bdf" 7 wc
 
@@ -72,6 +78,14 @@ out=$(vfiowc-map --allow-sysfs-wc "$bdf" 2 wc --read)
 expect sysfs-wc-method method sysfs-wc "$out"
 expect sysfs-wc-obtained obtained wc "$out"
 expect sysfs-wc-pat-says-wc verified write-combining "$out"
+
+# The PAT rule: once the BAR is mapped uncached in an open, asking WC in the
+# same open is refused (EBUSY), not quietly handed an uncached mapping;
+# asking UC again is fine.
+out=$(vfiowc-map "$bdf" 2 uc --remap wc)
+expect second-type-is-ebusy remap_errno EBUSY "$out"
+out=$(vfiowc-map "$bdf" 2 uc --remap uc)
+expect same-type-again remap_obtained uc "$out"
 
 # UC asked: plain mapping, verified uncached-minus.
 out=$(vfiowc-map "$bdf" 2 uc --read)
