@@ -115,7 +115,8 @@ class Guest:
     def __init__(self, script, *, name="guest", include=(), env=None, kernel_series=None,
                  modules=kernel.VFIO_MODULES, timeout=DEFAULT_TIMEOUT, log_dir=None,
                  ram_mb=DEFAULT_RAM_MB, bar_size=DEFAULT_BAR_SIZE, cpus=1, companion=None,
-                 companion_ready=None, keep=False, console=None, dmesg=False, append=""):
+                 companion_ready=None, keep=False, console=None, dmesg=False, append="",
+                 devices=(), ivshmem_bus=None):
         self.script = Path(script)
         self.name = name
         self.include = list(include)
@@ -133,6 +134,8 @@ class Guest:
         self.keep = keep
         self.console = console
         self.append = append
+        self.devices = list(devices)
+        self.ivshmem_bus = ivshmem_bus
         if dmesg:
             self.env["WCNIC_DMESG"] = "1"
         self.kernel = None
@@ -165,7 +168,8 @@ class Guest:
                 self._shm.append(path)
             self.command = qemu.command(self.kernel.image, initrd, self.ram_path, self.ram_mb,
                                         self.bar_path, self.bar_size, f"wcnic-{self.name}",
-                                        self.cpus, self.append)
+                                        self.cpus, self.append, self.devices,
+                                        self.ivshmem_bus)
             self.prepare_seconds = time.monotonic() - started
         except BaseException:
             self._cleanup()

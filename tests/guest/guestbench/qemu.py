@@ -44,9 +44,16 @@ def accelerator():
     return ["-accel", "tcg", "-cpu", "max"]
 
 
-def command(image, initrd, ram_path, ram_mb, bar_path, bar_size, name, cpus=1, append=""):
-    """argv for one boot; the serial console is QEMU's stdout."""
+def command(image, initrd, ram_path, ram_mb, bar_path, bar_size, name, cpus=1, append="",
+            devices=(), ivshmem_bus=None):
+    """argv for one boot; the serial console is QEMU's stdout.
+
+    devices: extra -device arguments (a bridge, say); ivshmem_bus: the bus
+    id to put the ivshmem device on (default: the root complex).
+    """
     cmdline = KERNEL_CMDLINE + (" " + append if append else "")
+    ivshmem = "ivshmem-plain,memdev=bar" + (f",bus={ivshmem_bus}" if ivshmem_bus else "")
+    extra = [arg for device in devices for arg in ("-device", device)]
     return [
         find_program("qemu-system-x86_64"),
         "-name", name,
@@ -58,7 +65,8 @@ def command(image, initrd, ram_path, ram_mb, bar_path, bar_size, name, cpus=1, a
         "-object", f"memory-backend-file,id=ram,share=on,mem-path={ram_path},size={ram_mb}M",
         "-device", "intel-iommu,intremap=on",
         "-object", f"memory-backend-file,id=bar,share=on,mem-path={bar_path},size={bar_size}",
-        "-device", "ivshmem-plain,memdev=bar",
+        *extra,
+        "-device", ivshmem,
         "-kernel", str(image),
         "-initrd", str(initrd),
         "-append", cmdline,
