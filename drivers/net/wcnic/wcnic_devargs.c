@@ -65,36 +65,32 @@ parse_uint(const char *value, unsigned long *out)
 	return (value[0] >= '0' && value[0] <= '9' && *end == '\0' && errno == 0) ? 0 : -EINVAL;
 }
 
+/* A count from 1 to max, for a uint16_t argument. */
 static int
-parse_queues(const char *key, const char *value, void *opaque)
+parse_count(const char *key, const char *value, unsigned int max, uint16_t *out)
 {
 	unsigned long v;
 
 	if (!has_value(key, value))
 		return -EINVAL;
-	if (parse_uint(value, &v) != 0 || v < 1 || v > WCNIC_MAX_QUEUES) {
-		WCNIC_LOG(ERR, "%s=%s: expected a number from 1 to %u", key, value,
-			  WCNIC_MAX_QUEUES);
+	if (parse_uint(value, &v) != 0 || v < 1 || v > max) {
+		WCNIC_LOG(ERR, "%s=%s: expected a number from 1 to %u", key, value, max);
 		return -EINVAL;
 	}
-	*(uint16_t *)opaque = (uint16_t)v;
+	*out = (uint16_t)v;
 	return 0;
+}
+
+static int
+parse_queues(const char *key, const char *value, void *opaque)
+{
+	return parse_count(key, value, WCNIC_MAX_QUEUES, opaque);
 }
 
 static int
 parse_dev_burst(const char *key, const char *value, void *opaque)
 {
-	unsigned long v;
-
-	if (!has_value(key, value))
-		return -EINVAL;
-	if (parse_uint(value, &v) != 0 || v < 1 || v > WCNIC_MAX_RING_SIZE) {
-		WCNIC_LOG(ERR, "%s=%s: expected a number from 1 to %u", key, value,
-			  WCNIC_MAX_RING_SIZE);
-		return -EINVAL;
-	}
-	*(uint16_t *)opaque = (uint16_t)v;
-	return 0;
+	return parse_count(key, value, WCNIC_MAX_RING_SIZE, opaque);
 }
 
 /* A store variant this CPU can run. */

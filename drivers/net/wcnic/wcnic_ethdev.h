@@ -136,14 +136,14 @@ extern const struct eth_dev_ops wcnic_eth_dev_ops;
 int wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 			 unsigned int socket_id, const struct rte_eth_txconf *conf);
 void wcnic_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
-int wcnic_tx_queue_hw_start(struct wcnic_adapter *ad, struct wcnic_txq *txq);
+void wcnic_tx_queue_hw_start(struct wcnic_adapter *ad, struct wcnic_txq *txq);
 void wcnic_tx_queue_reset(struct wcnic_txq *txq);
 int wcnic_tx_done_cleanup(void *txq, uint32_t free_cnt);
 int wcnic_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 			 unsigned int socket_id, const struct rte_eth_rxconf *conf,
 			 struct rte_mempool *mp);
 void wcnic_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
-int wcnic_rx_queue_hw_start(struct wcnic_adapter *ad, struct wcnic_rxq *rxq);
+void wcnic_rx_queue_hw_start(struct wcnic_adapter *ad, struct wcnic_rxq *rxq);
 void wcnic_rx_queue_post_initial(struct wcnic_rxq *rxq);
 void wcnic_rx_queue_reset(struct wcnic_rxq *rxq);
 

@@ -187,7 +187,7 @@ wcnic_tx_queue_reset(struct wcnic_txq *txq)
 }
 
 /* Write the TX half of the queue block; the caller enables the queue. */
-int
+void
 wcnic_tx_queue_hw_start(struct wcnic_adapter *ad, struct wcnic_txq *txq)
 {
 	uint32_t blk = WCNIC_QUEUE_CFG_OFF(txq->queue_id);
@@ -205,7 +205,6 @@ wcnic_tx_queue_hw_start(struct wcnic_adapter *ad, struct wcnic_txq *txq)
 		wcnic_bar_write32(&ad->bar, blk + WCNIC_QREG_TX_RING_SIZE, txq->nb_slots);
 	}
 	wcnic_bar_write64(&ad->bar, blk + WCNIC_QREG_TX_CMPL_IOVA, base + ring_len);
-	return 0;
 }
 
 /* ------------------------------------------------------------------ RX */
@@ -304,7 +303,7 @@ wcnic_rx_queue_reset(struct wcnic_rxq *rxq)
 	       RTE_ALIGN_CEIL(rxq->nb_desc * sizeof(struct wcnic_rx_cmpl), WCNIC_CACHE_LINE));
 }
 
-int
+void
 wcnic_rx_queue_hw_start(struct wcnic_adapter *ad, struct wcnic_rxq *rxq)
 {
 	uint32_t blk = WCNIC_QUEUE_CFG_OFF(rxq->queue_id);
@@ -316,5 +315,4 @@ wcnic_rx_queue_hw_start(struct wcnic_adapter *ad, struct wcnic_rxq *rxq)
 	wcnic_bar_write64(&ad->bar, blk + WCNIC_QREG_RX_CMPL_IOVA, base + desc_len);
 	wcnic_bar_write32(&ad->bar, blk + WCNIC_QREG_RX_RING_SIZE, rxq->nb_desc);
 	wcnic_bar_write32(&ad->bar, blk + WCNIC_QREG_RX_BUF_SIZE, rxq->buf_size);
-	return 0;
 }

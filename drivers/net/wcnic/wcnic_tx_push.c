@@ -114,7 +114,7 @@ uint16_t
 wcnic_xmit_push(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct wcnic_txq *txq = queue;
-	struct rte_mbuf *sent_inline[RTE_MAX(WCNIC_TX_FREE_BULK, 1)];
+	struct rte_mbuf *sent_inline[WCNIC_TX_FREE_BULK];
 	alignas(WCNIC_CACHE_LINE) uint8_t entry[WCNIC_PUSH_ENTRY_256];
 	unsigned int nb_inline = 0, since_doorbell = 0;
 	uint16_t free_slots, i;

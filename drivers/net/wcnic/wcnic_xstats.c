@@ -69,6 +69,13 @@ stat_at(const void *stats, size_t offset)
 	return *(const uint64_t *)((const uint8_t *)stats + offset);
 }
 
+/* Device counter i of dev_xstats[] as the port reports it. */
+static uint64_t
+dev_counter_at(const struct wcnic_adapter *ad, unsigned int i)
+{
+	return wcnic_bar_read64(&ad->bar, dev_xstats[i].reg) + ad->dev_xstats_offset[i];
+}
+
 int
 wcnic_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
 		       unsigned int size)
@@ -129,7 +136,7 @@ wcnic_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats, unsigned
 		}
 	}
 	for (i = 0; i < NB_DEV; i++)
-		xstats[NB_TX + NB_RX + i].value = wcnic_xstats_dev_counter(ad, dev_xstats[i].reg);
+		xstats[NB_TX + NB_RX + i].value = dev_counter_at(ad, i);
 	return (int)total;
 }
 
@@ -158,7 +165,7 @@ wcnic_xstats_dev_counter(const struct wcnic_adapter *ad, uint32_t reg)
 
 	for (i = 0; i < NB_DEV; i++)
 		if (dev_xstats[i].reg == reg)
-			return wcnic_bar_read64(&ad->bar, reg) + ad->dev_xstats_offset[i];
+			return dev_counter_at(ad, i);
 	return 0;
 }
 
