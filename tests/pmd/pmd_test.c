@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -10,19 +11,55 @@
 
 int pmd_test_failures;
 
+/*
+ * The device model's own arguments (backend=, dev_burst_max=) configure the
+ * in-process model; on a PCI device the model is wcnic-emu, which the
+ * caller started with the matching options. Returns the port's arguments.
+ */
+static void
+port_devargs(const char *devargs, char *out, size_t size)
+{
+	char copy[256], *save = NULL, *kv;
+	size_t len = 0;
+
+	snprintf(copy, sizeof(copy), "%s", devargs);
+	out[0] = '\0';
+	for (kv = strtok_r(copy, ",", &save); kv != NULL; kv = strtok_r(NULL, ",", &save)) {
+		if (strncmp(kv, "backend=", 8) == 0 || strncmp(kv, "dev_burst_max=", 14) == 0)
+			continue;
+		len += (size_t)snprintf(out + len, size - len, "%s%s", len ? "," : "", kv);
+		if (len >= size)
+			break;
+	}
+}
+
 void
 pmd_test_eal_init(const char *prog, const char *devargs)
 {
-	char vdev[256], prefix[64];
-	char *eal[] = { (char *)(uintptr_t)prog, "-l", "0", "--no-pci", "--no-huge", "-m", "256",
-			"--no-shconf", "--no-telemetry", prefix, "--vdev", vdev,
-			"--log-level=pmd.net.wcnic:info" };
+	const char *pci = getenv(PMD_TEST_PCI_VARIABLE);
+	char dev[256], prefix[64], port_args[256];
+	char *vdev_eal[] = { (char *)(uintptr_t)prog, "-l", "0", "--no-pci", "--no-huge", "-m", "256",
+			     "--no-shconf", "--no-telemetry", prefix, "--vdev", dev,
+			     "--log-level=pmd.net.wcnic:info" };
+	/* A PCI device: hugepages, and physical addresses for the device model
+	 * behind the ivshmem carrier (doc/pci-path.md). */
+	char *pci_eal[] = { (char *)(uintptr_t)prog, "-l", "0", "--iova-mode=pa", "-m", "128",
+			    "--no-shconf", "--no-telemetry", prefix, "-a", dev,
+			    "--log-level=pmd.net.wcnic:info" };
 	struct rte_pmd_wcnic_port_info info;
+	int ret;
 
-	snprintf(vdev, sizeof(vdev), "net_wcnic0,%s", devargs);
 	snprintf(prefix, sizeof(prefix), "--file-prefix=wcnic_t%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(eal), eal) < 0) {
-		printf("FAIL: EAL init with --vdev %s\n", vdev);
+	if (pci != NULL && pci[0] != '\0') {
+		port_devargs(devargs, port_args, sizeof(port_args));
+		snprintf(dev, sizeof(dev), "%s,%s", pci, port_args);
+		ret = rte_eal_init((int)RTE_DIM(pci_eal), pci_eal);
+	} else {
+		snprintf(dev, sizeof(dev), "net_wcnic0,%s", devargs);
+		ret = rte_eal_init((int)RTE_DIM(vdev_eal), vdev_eal);
+	}
+	if (ret < 0) {
+		printf("FAIL: EAL init with device %s\n", dev);
 		exit(1);
 	}
 	/* Also what makes the linker keep the driver this program links. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Shared by the C end-to-end tests of net_wcnic: EAL bring-up on one
- * net_wcnic vdev (no hugepages, no PCI, no leftovers), port setup,
+ * net_wcnic vdev (no hugepages, no PCI, no leftovers) or PCI device, port setup,
  * xstats by name, and the CHECK macro.
  */
 #ifndef PMD_TEST_H
@@ -24,7 +24,14 @@ extern int pmd_test_failures;
 	} \
 } while (0)
 
-/* EAL with one vdev "net_wcnic0,<devargs>" as port 0; exits the process on failure. */
+/* Names a PCI device (a BDF) to test instead of the in-process vdev. */
+#define PMD_TEST_PCI_VARIABLE "WCNIC_TEST_PCI"
+
+/*
+ * EAL with one vdev "net_wcnic0,<devargs>" as port 0, or, when the
+ * environment names a PCI device, that device with the port's part of
+ * devargs. Exits the process on failure.
+ */
 void pmd_test_eal_init(const char *prog, const char *devargs);
 
 /* A pool of n default-size mbufs. */

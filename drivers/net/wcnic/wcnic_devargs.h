@@ -48,15 +48,18 @@ struct wcnic_devargs {
 int wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
 			struct wcnic_devargs *args);
 
-/* The devargs string for RTE_PMD_REGISTER_PARAM_STRING. */
-#define WCNIC_DEVARGS_HELP \
+/* The devargs strings for RTE_PMD_REGISTER_PARAM_STRING: PCI devices take
+ * the port's arguments, the in-process device also the model's. */
+#define WCNIC_DEVARGS_PCI_HELP \
 	WCNIC_ARG_TX_MODE "=auto|push|dma " \
 	WCNIC_ARG_QUEUES "=<1-8> " \
 	WCNIC_ARG_ENTRY_SIZE "=128|256 " \
-	WCNIC_ARG_BACKEND "=sink|loopback|gen " \
 	WCNIC_ARG_MAC "=<xx:xx:xx:xx:xx:xx> " \
-	WCNIC_ARG_DEV_BURST "=<1-32768> " \
 	WCNIC_ARG_WC_STORE "=u64|sse2|avx2|avx512|movdir64b"
+#define WCNIC_DEVARGS_HELP \
+	WCNIC_DEVARGS_PCI_HELP " " \
+	WCNIC_ARG_BACKEND "=sink|loopback|gen " \
+	WCNIC_ARG_DEV_BURST "=<1-32768>"
 
 const char *wcnic_tx_mode_request_name(enum wcnic_tx_mode_request req);
 

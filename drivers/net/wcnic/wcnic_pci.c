@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * net_wcnic on a PCI device bound to vfio-pci: today the ivshmem-plain
+ * carrier (1af4:1110) whose BAR2 holds the wcnic interface, with the device
+ * model behind it in a host process (doc/pci-path.md).
+ *
+ * Why the driver maps the BAR itself: DPDK's PCI bus, when a driver sets
+ * RTE_PCI_DRV_NEED_MAPPING, mmaps every BAR through VFIO before probe, and
+ * the first mapping of a BAR fixes its memory type for the whole open of the
+ * device (uncached: doc/libvfiowc.md, "The PAT trap"). So this driver asks
+ * for no bus mapping, opens the device with rte_vfio_setup_device() (DPDK's
+ * container and DMA mappings stay in charge), and hands the fd to
+ * libvfiowc, which asks the kernel for write-combining before the first
+ * mapping and reports what the mapping really got. Nothing reads or writes
+ * BAR2 before that, not even the signature check: a pread() on the device
+ * fd would map the BAR uncached inside the kernel too.
+ *
+ * Devices: an ivshmem device without the wcnic signature (another user of
+ * ivshmem) is left alone without an error: probe returns 1 and the bus
+ * moves on.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <bus_pci_driver.h>
+#include <ethdev_pci.h>
+#include <rte_vfio.h>
+
+#include "vfiowc.h"
+#include "wcnic_ethdev.h"
+#include "wcnic_log.h"
+
+/* PCI command register bits (PCI Local Bus spec, config offset 4). */
+#define PCI_COMMAND_OFFSET  0x04
+#define PCI_COMMAND_MEMORY  0x2
+#define PCI_COMMAND_MASTER  0x4
+
+struct wcnic_pci {
+	struct rte_pci_device *pdev;
+	int vfio_fd;                 /* from rte_vfio_setup_device(); -1 when closed */
+	struct vfiowc_dev *vfiowc;   /* libvfiowc's view of that fd */
+	struct vfiowc_mapping bar;   /* BAR2, mapped with the memory type we asked for */
+};
+
+/*
+ * Memory decoding and bus mastering on: the BAR must answer, and a real
+ * device fetches descriptors and frames by DMA. Config space is not BAR2,
+ * so this cannot fix the BAR's memory type. DPDK's config accessors reach
+ * the device through the fd kept in the interrupt handle.
+ */
+static int
+pci_enable(struct wcnic_pci *wp, bool on)
+{
+	uint16_t cmd;
+
+	if (rte_pci_read_config(wp->pdev, &cmd, sizeof(cmd), PCI_COMMAND_OFFSET) != sizeof(cmd))
+		return -EIO;
+	if (on)
+		cmd |= PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+	else
+		cmd &= ~PCI_COMMAND_MASTER;
+	if (rte_pci_write_config(wp->pdev, &cmd, sizeof(cmd), PCI_COMMAND_OFFSET) != sizeof(cmd))
+		return -EIO;
+	return 0;
+}
+
+static void
+pci_teardown(struct wcnic_pci *wp)
+{
+	if (wp == NULL)
+		return;
+	if (wp->bar.addr != NULL)
+		vfiowc_unmap(&wp->bar);
+	/* The adopted fd stays DPDK's: vfiowc_close() frees only the handle. */
+	vfiowc_close(wp->vfiowc);
+	if (wp->vfio_fd >= 0) {
+		pci_enable(wp, false);
+		rte_intr_dev_fd_set(wp->pdev->intr_handle, -1);
+		rte_vfio_release_device(rte_pci_get_sysfs_path(), wp->pdev->name, wp->vfio_fd);
+	}
+	rte_free(wp);
+}
+
+static void
+pci_close(struct wcnic_adapter *ad)
+{
+	pci_teardown(ad->transport);
+	ad->transport = NULL;
+}
+
+/*
+ * rte_vfio_setup_device() mapped every DPDK memory segment for the device
+ * and follows later allocations through its memory event callback.
+ */
+static int
+pci_dma_prepare(struct wcnic_adapter *ad __rte_unused)
+{
+	return 0;
+}
+
+static const struct wcnic_transport_ops pci_ops = {
+	.dma_prepare = pci_dma_prepare,
+	.close = pci_close,
+};
+
+/* The port's memory-type facts, from libvfiowc's report after first use. */
+static void
+record_mem_type(struct wcnic_adapter *ad, const struct vfiowc_report *r)
+{
+	ad->info.mem_type = r->obtained == VFIOWC_ATTR_WC ? RTE_PMD_WCNIC_MEM_WC
+							  : RTE_PMD_WCNIC_MEM_UC;
+	ad->info.mem_type_verified = r->verified != VFIOWC_MT_UNVERIFIED &&
+				     r->verified != VFIOWC_MT_NONE &&
+				     r->verified != VFIOWC_MT_CONFLICT && !r->mismatch;
+	snprintf(ad->info.mem_type_source, sizeof(ad->info.mem_type_source), "%s, PAT: %s",
+		 vfiowc_method_name(r->method), vfiowc_memtype_name(r->verified));
+}
+
+/*
+ * Open the device through DPDK's VFIO container and map BAR2 asking for
+ * write-combining. Returns 0, 1 when the device is not a wcnic (left
+ * alone), or a negative errno after logging why.
+ */
+static int
+pci_device_open(struct rte_pci_device *pdev, struct wcnic_pci **out)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	struct vfiowc_error err;
+	struct wcnic_pci *wp;
+	uint64_t sig;
+	int ret;
+
+	wp = rte_zmalloc("wcnic_pci", sizeof(*wp), RTE_CACHE_LINE_SIZE);
+	if (wp == NULL)
+		return -ENOMEM;
+	wp->pdev = pdev;
+	wp->vfio_fd = -1;
+
+	ret = rte_vfio_setup_device(rte_pci_get_sysfs_path(), pdev->name, &wp->vfio_fd, &info);
+	if (ret != 0) {
+		wp->vfio_fd = -1;
+		WCNIC_LOG(ERR, "%s: cannot open the device through VFIO (is it bound to vfio-pci "
+			  "and its IOMMU group viable?)", pdev->name);
+		ret = -ENODEV;
+		goto fail;
+	}
+	ret = rte_intr_dev_fd_set(pdev->intr_handle, wp->vfio_fd);
+	if (ret == 0)
+		ret = pci_enable(wp, true);
+	if (ret != 0) {
+		WCNIC_LOG(ERR, "%s: cannot enable memory decoding and bus mastering", pdev->name);
+		ret = -EIO;
+		goto fail;
+	}
+
+	wp->vfiowc = vfiowc_adopt_fd(wp->vfio_fd, pdev->name, NULL, &err);
+	if (wp->vfiowc == NULL ||
+	    vfiowc_map_region(wp->vfiowc, WCNIC_IVSHMEM_BAR, 0, 0, VFIOWC_ATTR_WC, 0, &wp->bar,
+			      &err) != 0) {
+		WCNIC_LOG(ERR, "%s: cannot map BAR%u: %s", pdev->name, WCNIC_IVSHMEM_BAR, err.msg);
+		ret = err.errnum != 0 ? -err.errnum : -EIO;
+		goto fail;
+	}
+	if (wp->bar.length < WCNIC_BAR_MIN_SIZE) {
+		WCNIC_LOG(INFO, "%s: BAR%u has %zu bytes, a wcnic needs %u: not a wcnic, left alone",
+			  pdev->name, WCNIC_IVSHMEM_BAR, wp->bar.length,
+			  (unsigned int)WCNIC_BAR_MIN_SIZE);
+		ret = 1;
+		goto fail;
+	}
+	/* The first access: the mapping faults in here, with the type asked for. */
+	sig = rte_read64((uint8_t *)wp->bar.addr + WCNIC_REG_SIGNATURE);
+	if (sig != WCNIC_SIGNATURE) {
+		WCNIC_LOG(INFO, "%s: BAR%u carries no wcnic signature (0x%016" PRIx64 "): left alone",
+			  pdev->name, WCNIC_IVSHMEM_BAR, sig);
+		ret = 1;
+		goto fail;
+	}
+	/* Some kernels record the user mapping's memory type only at its first
+	 * fault, which the signature read just caused: verify now. */
+	vfiowc_verify(wp->vfiowc, &wp->bar);
+	*out = wp;
+	return 0;
+fail:
+	pci_teardown(wp);
+	return ret;
+}
+
+/* One line that says what the BAR got and why, WC or not. */
+static void
+log_mapping(const char *name, const struct vfiowc_report *r)
+{
+	if (r->obtained == VFIOWC_ATTR_WC && !r->mismatch) {
+		WCNIC_LOG(NOTICE, "%s: BAR%u write-combining (%s; %s)", name, WCNIC_IVSHMEM_BAR,
+			  vfiowc_method_name(r->method), r->detail);
+		return;
+	}
+	WCNIC_LOG(WARNING, "%s: BAR%u asked write-combining, got uncached (%s%s%s; %s)", name,
+		  WCNIC_IVSHMEM_BAR, vfiowc_method_name(r->method), r->reason[0] ? ": " : "",
+		  r->reason, r->detail);
+}
+
+static int
+wcnic_pci_probe(struct rte_pci_driver *drv __rte_unused, struct rte_pci_device *pdev)
+{
+	const char *name = pdev->name;
+	struct wcnic_devargs args;
+	struct wcnic_adapter *ad;
+	struct rte_eth_dev *dev;
+	struct wcnic_pci *wp;
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		WCNIC_LOG(ERR, "%s: secondary processes are not supported", name);
+		return -ENOTSUP;
+	}
+	if (pdev->kdrv != RTE_PCI_KDRV_VFIO) {
+		WCNIC_LOG(ERR, "%s: bind the device to vfio-pci first (dpdk-devbind.py -b vfio-pci %s)",
+			  name, name);
+		return -ENODEV;
+	}
+	/*
+	 * The device model behind an ivshmem carrier reads guest memory by
+	 * guest-physical address: it cannot see the guest's IOMMU tables.
+	 */
+	if (rte_eal_iova_mode() != RTE_IOVA_PA) {
+		WCNIC_LOG(ERR, "%s: the ivshmem carrier needs physical addresses for DMA: "
+			  "run with --iova-mode=pa", name);
+		return -ENOTSUP;
+	}
+	ret = wcnic_devargs_parse(pdev->device.devargs, false, &args);
+	if (ret != 0)
+		return ret;
+
+	ret = pci_device_open(pdev, &wp);
+	if (ret != 0)
+		return ret;
+
+	dev = rte_eth_dev_pci_allocate(pdev, sizeof(*ad));
+	if (dev == NULL) {
+		pci_teardown(wp);
+		return -ENOMEM;
+	}
+	ad = wcnic_adapter(dev);
+	ad->args = args;
+	ad->ops = &pci_ops;
+	ad->transport = wp;
+	ad->dma_addr_is_va = false;
+	ad->bar.base = wp->bar.addr;
+	ad->bar.len = wp->bar.length;
+	record_mem_type(ad, &wp->bar.report);
+	log_mapping(name, &wp->bar.report);
+
+	ret = wcnic_ethdev_init(dev, name);
+	if (ret != 0) {
+		pci_close(ad);
+		dev->data->mac_addrs = NULL;
+		rte_eth_dev_release_port(dev);
+		return ret;
+	}
+	WCNIC_LOG(NOTICE, "%s: port %u, BAR memory type %s (%s, %s), TX mode %s (asked %s), "
+		  "%u queue(s)", name, dev->data->port_id,
+		  rte_pmd_wcnic_mem_type_name(ad->info.mem_type), ad->info.mem_type_source,
+		  ad->info.mem_type_verified ? "verified" : "not verified",
+		  rte_pmd_wcnic_tx_mode_name(ad->info.tx_mode),
+		  wcnic_tx_mode_request_name(args.tx_mode), args.queues);
+	rte_eth_dev_probing_finish(dev);
+	return 0;
+}
+
+static int
+wcnic_pci_remove(struct rte_pci_device *pdev)
+{
+	struct rte_eth_dev *dev = rte_eth_dev_allocated(pdev->device.name);
+	int ret;
+
+	if (dev == NULL)
+		return 0; /* closed already: the close released the device */
+	/* ethdev refuses to close a started port: stop it first. */
+	ret = rte_eth_dev_stop(dev->data->port_id);
+	if (ret == 0)
+		ret = rte_eth_dev_close(dev->data->port_id);
+	return ret;
+}
+
+static const struct rte_pci_id wcnic_pci_ids[] = {
+	{ RTE_PCI_DEVICE(WCNIC_IVSHMEM_VENDOR_ID, WCNIC_IVSHMEM_DEVICE_ID) },
+	{ .vendor_id = 0 },
+};
+
+/* No RTE_PCI_DRV_NEED_MAPPING: see the top of this file. */
+static struct rte_pci_driver wcnic_pci_driver = {
+	.id_table = wcnic_pci_ids,
+	.probe = wcnic_pci_probe,
+	.remove = wcnic_pci_remove,
+};
+
+RTE_PMD_REGISTER_PCI(net_wcnic_pci, wcnic_pci_driver);
+RTE_PMD_REGISTER_PCI_TABLE(net_wcnic_pci, wcnic_pci_ids);
+RTE_PMD_REGISTER_KMOD_DEP(net_wcnic_pci, "vfio-pci");
+RTE_PMD_REGISTER_PARAM_STRING(net_wcnic_pci, WCNIC_DEVARGS_PCI_HELP);

@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=dash
+#
+# Guest side of guest-*-testpmd-loopback: the host tests' byte-exact
+# loopback program (tests/pmd/test_loopback_payload.c) on the ivshmem
+# device, wcnic-emu behind it with its loopback back end: frames of many
+# sizes, single and multi-segment, go out and must come back in order with
+# every byte intact, in dma and in push mode.
+# test_guest_pci_testpmd.py sets WCNIC_PMD (unused here: the program links
+# the driver) and the EXPECT_* variables of the testpmd case.
+# shellcheck source=guest-lib.sh
+. /wcnic/guest-lib.sh
+# shellcheck source=testpmd-lib.sh
+. /wcnic/testpmd-lib.sh
+
+bdf=$(wcnic_ivshmem_bdf)
+[ -n "$bdf" ] || { wcnic_fail ivshmem-found "no PCI device 1af4:1110"; exit 0; }
+wcnic_check bind-vfio wcnic_bind_vfio "$bdf" || exit 0
+wcnic_check hugepages testpmd_hugepages 160 || exit 0
+
+for mode in dma push; do
+	out=$(WCNIC_TEST_PCI="$bdf" test_loopback_payload "$mode" 128 2>&1)
+	status=$?
+	if [ "$status" -eq 0 ]; then
+		wcnic_pass "loopback-payload-$mode"
+	else
+		wcnic_fail "loopback-payload-$mode" \
+			"exit $status: $(printf '%s\n' "$out" | grep -m 3 FAIL | tr '\n' '|')"
+		printf '%s\n' "$out" | tail -n 30
+	fi
+done

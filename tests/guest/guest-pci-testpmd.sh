@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=dash
+#
+# Guest side of the PCI-path testpmd tests: Debian's dpdk-testpmd with
+# net_wcnic on the ivshmem device (bound to vfio-pci), wcnic-emu behind it
+# on the host. txonly for RUN_SECONDS; the port's counts must equal the
+# device's; the memory type the driver reports must be the one the kernel's
+# PAT list holds for BAR2, and decide the TX mode; then the port is hot
+# unplugged (port detach), attached again, run again, and closed and
+# detached the other way (port close, device detach).
+# test_guest_pci_testpmd.py sets:
+#   EXPECT_MEM      uncached | write-combining  (the driver's word)
+#   EXPECT_PAT      uncached-minus | write-combining  (the PAT list's word)
+#   EXPECT_TX_MODE  dma | push
+#   RUN_SECONDS     forwarding time per run
+#   WCNIC_PMD       the driver in the guest
+# and reads the lines "WCNIC-RESULT tx-run-<n> PASS packets=<n>" to compare
+# with what wcnic-emu counted.
+# shellcheck source=guest-lib.sh
+. /wcnic/guest-lib.sh
+# shellcheck source=testpmd-lib.sh
+. /wcnic/testpmd-lib.sh
+
+bdf=$(wcnic_ivshmem_bdf)
+[ -n "$bdf" ] || { wcnic_fail ivshmem-found "no PCI device 1af4:1110"; exit 0; }
+wcnic_check bind-vfio wcnic_bind_vfio "$bdf" || exit 0
+wcnic_check hugepages testpmd_hugepages 160 || exit 0
+
+# expect_in NAME TEXT PATTERN: PASS when TEXT matches the shell PATTERN.
+expect_in() {
+	# shellcheck disable=SC2254 # PATTERN is a pattern on purpose
+	case "$2" in
+	$3) wcnic_pass "$1" ;;
+	*) wcnic_fail "$1" "'$2' does not match '$3'" ;;
+	esac
+}
+
+# check_probe: the driver's probe line against the PAT list, while mapped.
+check_probe() {
+	local probe types
+	probe=$(grep 'BAR memory type' "$TESTPMD_LOG" | tail -n 1)
+	expect_in probe-mem-type "$probe" "*BAR memory type $EXPECT_MEM (*PAT: $EXPECT_PAT, verified)*"
+	expect_in probe-tx-mode "$probe" "*TX mode $EXPECT_TX_MODE (asked auto)*"
+	types=$(wcnic_pat_types "$bdf" 2 | sort -u | tr '\n' ' ')
+	expect_in pat-list "$types" "$EXPECT_PAT "
+	if [ "$EXPECT_MEM" = uncached ]; then
+		# The fallback says why in one line.
+		expect_in fallback-logged "$(grep 'asked write-combining, got uncached' "$TESTPMD_LOG")" \
+			"*vfio-mmap*"
+	fi
+}
+
+# forward RUN PORT: txonly for RUN_SECONDS; the port's and the device's
+# counts must agree; reports the packets for the host's comparison.
+forward() {
+	local run="$1" port="$2" tx dev_tx errors
+	testpmd_cmd start || { wcnic_fail "start-$run" "$(testpmd_log_tail 10)"; return; }
+	sleep "$RUN_SECONDS"
+	testpmd_cmd stop || { wcnic_fail "stop-$run" "$(testpmd_log_tail 10)"; return; }
+	tx=$(testpmd_value TX-packets)
+	# Let the device finish what the last doorbell announced.
+	sleep 1
+	testpmd_cmd "show port xstats $port"
+	dev_tx=$(testpmd_value dev_tx_packets)
+	errors=$(testpmd_value dev_errors)
+	if [ "${tx:-0}" -gt 0 ] && [ "$tx" = "$dev_tx" ]; then
+		wcnic_result "tx-run-$run" PASS "packets=$tx"
+	else
+		wcnic_fail "tx-run-$run" "TX-packets ${tx:-none}, device counted ${dev_tx:-none}"
+	fi
+	expect_in "device-errors-$run" "${errors:-none}" 0
+}
+
+if ! testpmd_start "$bdf,tx_mode=auto" --forward-mode=txonly; then
+	wcnic_fail testpmd-start "$(testpmd_log_tail 15)"
+	exit 0
+fi
+wcnic_pass testpmd-start
+check_probe
+forward 1 0
+
+# Hot unplug without closing first: the driver's remove closes the port.
+testpmd_cmd "port stop 0"
+testpmd_cmd "port detach 0"
+expect_in port-detach "$(testpmd_count 'Device is detached')" 1
+
+testpmd_cmd "port attach $bdf,tx_mode=auto"
+port=$(grep -o 'Port [0-9]* is attached' "$TESTPMD_LOG" | tail -n 1 | cut -d' ' -f2)
+if [ -z "$port" ]; then
+	wcnic_fail port-attach "$(testpmd_log_tail 10)"
+else
+	wcnic_pass port-attach
+	testpmd_cmd "port start $port"
+	check_probe
+	forward 2 "$port"
+	# The other way out: close, then detach the device.
+	testpmd_cmd "port stop $port"
+	testpmd_cmd "port close $port"
+	testpmd_cmd "device detach $bdf"
+	expect_in device-detach "$(testpmd_count "Device $bdf is detached")" 1
+fi
+
+testpmd_quit
+status=$?
+expect_in testpmd-exit "$status" 0
+if grep -q -i 'segmentation fault\|panic\|assert' "$TESTPMD_LOG"; then
+	wcnic_fail testpmd-log "$(grep -i -m 1 'segmentation fault\|panic\|assert' "$TESTPMD_LOG")"
+fi
+if [ -e "$WCNIC_FAILED_MARK" ]; then
+	echo "---- testpmd log ----"
+	cat "$TESTPMD_LOG"
+fi
