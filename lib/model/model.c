@@ -8,9 +8,6 @@
 #include "model_priv.h"
 #include "model_regs.h"
 
-#define ALL_FEATURES (WCNIC_F_TX_PUSH | WCNIC_F_TX_DMA | WCNIC_F_PUSH_ENTRY_128 | \
-		      WCNIC_F_PUSH_ENTRY_256 | WCNIC_F_MULTI_SEG | WCNIC_F_PROMISC)
-
 /*
  * HEARTBEAT is refreshed every this many passes: often enough for a
  * driver to see it move within milliseconds even when the runner sleeps,
@@ -24,10 +21,36 @@
 #define RUN_SPIN_PASSES   (1u << 16)
 #define RUN_IDLE_SLEEP_NS 50000L
 
+#define NAMES(a) (sizeof(a) / sizeof((a)[0]))
+
 static const char *const backend_names[] = {
 	[WCNIC_BACKEND_SINK] = "sink",
 	[WCNIC_BACKEND_LOOPBACK] = "loopback",
 	[WCNIC_BACKEND_GEN] = "gen",
+	[WCNIC_BACKEND_EXTERNAL] = "external",
+};
+
+static const char *const counter_names[] = {
+	[WCNIC_CNT_TX_PACKETS] = "tx_packets",
+	[WCNIC_CNT_TX_BYTES] = "tx_bytes",
+	[WCNIC_CNT_RX_PACKETS] = "rx_packets",
+	[WCNIC_CNT_RX_BYTES] = "rx_bytes",
+	[WCNIC_CNT_RX_NO_BUF] = "rx_no_buf",
+	[WCNIC_CNT_RX_OVERSIZE] = "rx_oversize",
+	[WCNIC_CNT_TX_HDR_BAD] = "tx_hdr_bad",
+	[WCNIC_CNT_ERRORS] = "errors",
+	[WCNIC_CNT_DOORBELLS] = "doorbells",
+};
+
+static const char *const error_names[] = {
+	[WCNIC_ERR_NONE] = "none",
+	[WCNIC_ERR_BAD_IOVA] = "bad_iova",
+	[WCNIC_ERR_BAD_LENGTH] = "bad_length",
+	[WCNIC_ERR_DOORBELL_RANGE] = "doorbell_range",
+	[WCNIC_ERR_BAD_DESCRIPTOR] = "bad_descriptor",
+	[WCNIC_ERR_TX_BURST] = "tx_burst",
+	[WCNIC_ERR_BAD_CONFIG] = "bad_config",
+	[WCNIC_ERR_QUEUE_DISABLED] = "queue_disabled",
 };
 
 void wcnic_model_params_init(struct wcnic_model_params *p)
@@ -42,7 +65,7 @@ void wcnic_model_params_init(struct wcnic_model_params *p)
 	p->max_ring_size = 4096;
 	p->link_speed = 100000;
 	p->gen_frame_len = 64;
-	p->dev_features = ALL_FEATURES;
+	p->dev_features = WCNIC_MODEL_ALL_FEATURES;
 	memcpy(p->mac, mac, sizeof(mac));
 }
 
@@ -50,8 +73,9 @@ int wcnic_backend_from_name(const char *name, enum wcnic_backend *out)
 {
 	unsigned int i;
 
-	for (i = 0; name != NULL && i < sizeof(backend_names) / sizeof(backend_names[0]); i++) {
-		if (strcmp(name, backend_names[i]) == 0) {
+	/* The external back end is not selectable by name: it needs ops. */
+	for (i = 0; name != NULL && i < NAMES(backend_names); i++) {
+		if (i != WCNIC_BACKEND_EXTERNAL && strcmp(name, backend_names[i]) == 0) {
 			*out = (enum wcnic_backend)i;
 			return 0;
 		}
@@ -61,23 +85,34 @@ int wcnic_backend_from_name(const char *name, enum wcnic_backend *out)
 
 const char *wcnic_backend_name(enum wcnic_backend b)
 {
-	if ((unsigned int)b >= sizeof(backend_names) / sizeof(backend_names[0]))
-		return NULL;
-	return backend_names[b];
+	return (unsigned int)b < NAMES(backend_names) ? backend_names[b] : NULL;
+}
+
+const char *wcnic_counter_name(enum wcnic_counter c)
+{
+	return (unsigned int)c < NAMES(counter_names) ? counter_names[c] : NULL;
+}
+
+const char *wcnic_error_name(uint32_t code)
+{
+	return code < NAMES(error_names) ? error_names[code] : NULL;
 }
 
 static bool params_valid(const struct wcnic_model_params *p)
 {
+	bool ext = p->backend == WCNIC_BACKEND_EXTERNAL;
+
 	return wcnic_backend_name(p->backend) != NULL &&
+	       (!ext || (p->ext_ops != NULL && p->ext_ops->tx != NULL)) &&
 	       p->max_queues >= 1 && p->max_queues <= WCNIC_MAX_QUEUES &&
 	       p->tx_burst_max >= 1 && p->tx_burst_max <= WCNIC_MAX_RING_SIZE &&
-	       p->max_mtu >= MODEL_MIN_MTU &&
-	       p->max_mtu <= WCNIC_MAX_FRAME_LEN - MODEL_L2_OVERHEAD &&
+	       p->max_mtu >= WCNIC_MODEL_MIN_MTU &&
+	       p->max_mtu <= WCNIC_MODEL_MAX_MTU &&
 	       p->max_ring_size >= WCNIC_MIN_RING_SIZE &&
 	       p->max_ring_size <= WCNIC_MAX_RING_SIZE &&
 	       (p->max_ring_size & (p->max_ring_size - 1)) == 0 &&
-	       p->gen_frame_len >= MODEL_GEN_MIN_LEN && p->gen_frame_len <= WCNIC_MAX_FRAME_LEN &&
-	       (p->dev_features & ~ALL_FEATURES) == 0;
+	       p->gen_frame_len >= WCNIC_MODEL_GEN_MIN_LEN && p->gen_frame_len <= WCNIC_MAX_FRAME_LEN &&
+	       (p->dev_features & ~WCNIC_MODEL_ALL_FEATURES) == 0;
 }
 
 struct wcnic_model *wcnic_model_create(void *bar, size_t bar_size,
@@ -139,7 +174,7 @@ unsigned int wcnic_model_poll(struct wcnic_model *m)
 			work += model_rxq_doorbell_poll(m, qi);
 		if (q->tx.state == RING_RUNNING)
 			work += model_txq_poll(m, qi);
-		if (m->p.backend == WCNIC_BACKEND_GEN && q->rx.state == RING_RUNNING)
+		if (q->rx.state == RING_RUNNING)
 			work += model_backend_rx_poll(m, qi);
 	}
 	if (m->cnt_dirty != 0)
@@ -174,6 +209,22 @@ void wcnic_model_run(struct wcnic_model *m, const atomic_bool *stop)
 		} else {
 			nanosleep(&nap, NULL);
 		}
+	}
+}
+
+void wcnic_model_stats(const struct wcnic_model *m, struct wcnic_model_stats *s)
+{
+	unsigned int qi;
+
+	*s = m->life;
+	s->status = m->status;
+	s->num_queues = m->enabled ? m->num_queues : 0;
+	s->error_code = m->error_code;
+	s->error_queue = m->error_queue;
+	s->error_info = m->error_info;
+	for (qi = 0; qi < WCNIC_MAX_QUEUES; qi++) {
+		s->queue_status[qi] = m->q[qi].status;
+		s->queue_error[qi] = m->q[qi].error;
 	}
 }
 

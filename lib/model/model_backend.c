@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Back ends of the device model: what the wire does with transmitted
- * frames (sink check, loopback) and where received frames come from
- * (loopback, generator).
+ * frames (sink check, loopback, the embedding program's back end) and
+ * where received frames come from (loopback, generator, that back end).
  */
 #include <string.h>
 
@@ -111,10 +111,21 @@ static bool frame_is_udp4(const struct model_frame *f)
 
 void model_backend_tx(struct wcnic_model *m, unsigned int qi, const struct model_frame *f)
 {
-	if (m->p.backend == WCNIC_BACKEND_LOOPBACK)
+	switch (m->p.backend) {
+	case WCNIC_BACKEND_LOOPBACK:
 		model_rx_deliver(m, qi, f);
-	else if (!frame_is_udp4(f))
-		cnt_add(m, CNT_TX_HDR_BAD, 1);
+		break;
+	case WCNIC_BACKEND_EXTERNAL:
+		/* One contiguous copy: the back end sees a plain frame, and the
+		 * driver cannot change it while the back end reads it. */
+		model_frame_copy(f, m->ext_frame, f->len);
+		m->p.ext_ops->tx(m->p.ext_ctx, qi, m->ext_frame, f->len);
+		break;
+	default:
+		if (!frame_is_udp4(f))
+			cnt_add(m, qi, WCNIC_CNT_TX_HDR_BAD, 1);
+		break;
+	}
 }
 
 /*
@@ -152,12 +163,13 @@ void model_gen_build(struct wcnic_model *m)
 	put_be16(udp + 2, 1024);
 	put_be16(udp + 4, len - ETH_HDR_LEN - IPV4_MIN_HDR);
 	/* UDP checksum 0: none, allowed over IPv4. */
-	for (i = MODEL_GEN_MIN_LEN; i < len; i++)
+	for (i = WCNIC_MODEL_GEN_MIN_LEN; i < len; i++)
 		fr[i] = (uint8_t)i;
 	m->gen_len = len;
 }
 
-unsigned int model_backend_rx_poll(struct wcnic_model *m, unsigned int qi)
+/* The generator: a frame for every posted buffer. */
+static unsigned int gen_rx_poll(struct wcnic_model *m, unsigned int qi)
 {
 	const struct model_rxq *rx = &m->q[qi].rx;
 	struct model_frame f = {
@@ -173,4 +185,43 @@ unsigned int model_backend_rx_poll(struct wcnic_model *m, unsigned int qi)
 	while (rx->state == RING_RUNNING && rx->cons != rx->posted && model_rx_deliver(m, qi, &f))
 		n++;
 	return n;
+}
+
+unsigned int model_backend_rx_poll(struct wcnic_model *m, unsigned int qi)
+{
+	const struct model_rxq *rx = &m->q[qi].rx;
+	const struct wcnic_backend_ops *ops = m->p.ext_ops;
+
+	switch (m->p.backend) {
+	case WCNIC_BACKEND_GEN:
+		return gen_rx_poll(m, qi);
+	case WCNIC_BACKEND_EXTERNAL:
+		/* Only asked when there is room: a back end reading from a
+		 * socket leaves frames queued there rather than drop them. */
+		if (ops->rx_poll == NULL || rx->cons == rx->posted)
+			return 0;
+		return ops->rx_poll(m->p.ext_ctx, m, qi, rx->posted - rx->cons);
+	default:
+		return 0;  /* sink and loopback have no source of their own */
+	}
+}
+
+bool wcnic_model_rx(struct wcnic_model *m, unsigned int qi, const void *frame, uint32_t len)
+{
+	struct model_frame f = {
+		.len = len,
+		.nseg = 1,
+		.seg = { frame },
+		.seg_len = { len },
+	};
+
+	if (qi >= WCNIC_MAX_QUEUES || len < MODEL_MIN_FRAME_LEN)
+		return false;
+	/* Longer than any frame the interface carries (and than the 16-bit
+	 * completion length): no buffer could take it. */
+	if (len > WCNIC_MAX_FRAME_LEN) {
+		cnt_add(m, qi, WCNIC_CNT_RX_OVERSIZE, 1);
+		return false;
+	}
+	return model_rx_deliver(m, qi, &f);
 }

@@ -8,16 +8,16 @@
 #include "model_priv.h"
 #include "model_regs.h"
 
-static const uint32_t cnt_reg[CNT_NUM] = {
-	[CNT_TX_PACKETS] = WCNIC_REG_CNT_TX_PACKETS,
-	[CNT_TX_BYTES] = WCNIC_REG_CNT_TX_BYTES,
-	[CNT_RX_PACKETS] = WCNIC_REG_CNT_RX_PACKETS,
-	[CNT_RX_BYTES] = WCNIC_REG_CNT_RX_BYTES,
-	[CNT_RX_NO_BUF] = WCNIC_REG_CNT_RX_NO_BUF,
-	[CNT_RX_OVERSIZE] = WCNIC_REG_CNT_RX_OVERSIZE,
-	[CNT_TX_HDR_BAD] = WCNIC_REG_CNT_TX_HDR_BAD,
-	[CNT_ERRORS] = WCNIC_REG_CNT_ERRORS,
-	[CNT_DOORBELLS] = WCNIC_REG_CNT_DOORBELLS,
+static const uint32_t cnt_reg[WCNIC_CNT_NUM] = {
+	[WCNIC_CNT_TX_PACKETS] = WCNIC_REG_CNT_TX_PACKETS,
+	[WCNIC_CNT_TX_BYTES] = WCNIC_REG_CNT_TX_BYTES,
+	[WCNIC_CNT_RX_PACKETS] = WCNIC_REG_CNT_RX_PACKETS,
+	[WCNIC_CNT_RX_BYTES] = WCNIC_REG_CNT_RX_BYTES,
+	[WCNIC_CNT_RX_NO_BUF] = WCNIC_REG_CNT_RX_NO_BUF,
+	[WCNIC_CNT_RX_OVERSIZE] = WCNIC_REG_CNT_RX_OVERSIZE,
+	[WCNIC_CNT_TX_HDR_BAD] = WCNIC_REG_CNT_TX_HDR_BAD,
+	[WCNIC_CNT_ERRORS] = WCNIC_REG_CNT_ERRORS,
+	[WCNIC_CNT_DOORBELLS] = WCNIC_REG_CNT_DOORBELLS,
 };
 
 static uint32_t qreg(unsigned int qi, uint32_t reg)
@@ -90,9 +90,13 @@ static void qstatus_set(struct wcnic_model *m, unsigned int qi, uint32_t status)
 static void record_error(struct wcnic_model *m, uint32_t queue, enum wcnic_error code,
 			 uint64_t info)
 {
-	cnt_add(m, CNT_ERRORS, 1);
+	cnt_add(m, queue, WCNIC_CNT_ERRORS, 1);
+	m->life.errors_by_code[code]++;
 	if (!m->error_latched) {
 		m->error_latched = true;
+		m->error_code = (uint32_t)code;
+		m->error_queue = queue;
+		m->error_info = info;
 		bar_wr32(m->bar, WCNIC_REG_ERROR_QUEUE, queue);
 		bar_wr64(m->bar, WCNIC_REG_ERROR_INFO, info);
 		bar_wr32(m->bar, WCNIC_REG_ERROR_CODE, (uint32_t)code);
@@ -199,7 +203,7 @@ static unsigned int watch_idle_doorbell(struct wcnic_model *m, unsigned int qi, 
 	db = bar_rd32(m->bar, db_off(qi, d));
 	if (db == *ring_db(q, d))
 		return 0;
-	cnt_add(m, CNT_DOORBELLS, 1);
+	cnt_add(m, qi, WCNIC_CNT_DOORBELLS, 1);
 	model_ring_error(m, qi, d, WCNIC_ERR_QUEUE_DISABLED, db);
 	return 1;
 }
@@ -238,7 +242,7 @@ static void device_enable(struct wcnic_model *m)
 		info = drv;
 	else if (nq == 0 || nq > m->p.max_queues)
 		info = nq;
-	else if (mtu < MODEL_MIN_MTU || mtu > m->p.max_mtu)
+	else if (mtu < WCNIC_MODEL_MIN_MTU || mtu > m->p.max_mtu)
 		info = mtu;
 	else
 		goto valid;
@@ -250,8 +254,8 @@ static void device_enable(struct wcnic_model *m)
 valid:
 	m->drv_features = drv;
 	m->num_queues = nq;
-	m->max_frame = mtu + MODEL_L2_OVERHEAD < WCNIC_MAX_FRAME_LEN ?
-		       mtu + MODEL_L2_OVERHEAD : WCNIC_MAX_FRAME_LEN;
+	m->max_frame = mtu + WCNIC_MODEL_L2_OVERHEAD < WCNIC_MAX_FRAME_LEN ?
+		       mtu + WCNIC_MODEL_L2_OVERHEAD : WCNIC_MAX_FRAME_LEN;
 	if (m->p.backend == WCNIC_BACKEND_GEN)
 		model_gen_build(m);
 	m->enabled = true;
@@ -296,6 +300,7 @@ unsigned int model_ctrl_poll(struct wcnic_model *m)
 	bool enable = (ctl & WCNIC_CTRL_ENABLE) != 0;
 
 	if (ctl & WCNIC_CTRL_RESET) {
+		m->life.resets++;
 		model_reset(m);
 		return 1;
 	}
@@ -325,9 +330,12 @@ void model_reset(struct wcnic_model *m)
 	m->enable_req = false;
 	m->enabled = false;
 	m->error_latched = false;
+	m->error_code = WCNIC_ERR_NONE;
+	m->error_queue = 0;
+	m->error_info = 0;
 	m->drv_features = 0;
 	m->num_queues = 0;
-	m->max_frame = MODEL_RESET_MTU + MODEL_L2_OVERHEAD;
+	m->max_frame = MODEL_RESET_MTU + WCNIC_MODEL_L2_OVERHEAD;
 
 	bar_zero(m->bar, WCNIC_QUEUE_CFG_BASE, WCNIC_MAX_QUEUES * WCNIC_QUEUE_CFG_STRIDE);
 	bar_zero(m->bar, WCNIC_DOORBELL_PAGE_OFF, WCNIC_DOORBELL_PAGE_SIZE);
@@ -341,7 +349,7 @@ void model_reset(struct wcnic_model *m)
 	bar_wr64(m->bar, WCNIC_REG_ERROR_INFO, 0);
 
 	memset(m->cnt, 0, sizeof(m->cnt));
-	m->cnt_dirty = (1u << CNT_NUM) - 1;
+	m->cnt_dirty = (1u << WCNIC_CNT_NUM) - 1;
 	model_counters_flush(m);
 
 	status_set(m, WCNIC_STS_READY);

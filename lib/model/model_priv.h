@@ -12,12 +12,7 @@
 
 /* Shortest frame the device accepts: an Ethernet header. */
 #define MODEL_MIN_FRAME_LEN 14u
-/* Frame bytes allowed above the L3 MTU: Ethernet header and one VLAN tag. */
-#define MODEL_L2_OVERHEAD   18u
-#define MODEL_MIN_MTU       68u
 #define MODEL_RESET_MTU     1500u
-/* Shortest generated frame: Ethernet, IPv4 and UDP headers. */
-#define MODEL_GEN_MIN_LEN   42u
 
 /* A frame is the inline bytes (push mode) followed by DMA segments. */
 #define MODEL_FRAME_MAX_SEGS (WCNIC_TX_MAX_SEGS + 1)
@@ -70,20 +65,6 @@ struct model_queue {
 	uint32_t error;   /* what Q ERROR holds */
 };
 
-/* Device counters, in register order (cnt_reg[] in model_ctrl.c). */
-enum model_counter {
-	CNT_TX_PACKETS,
-	CNT_TX_BYTES,
-	CNT_RX_PACKETS,
-	CNT_RX_BYTES,
-	CNT_RX_NO_BUF,
-	CNT_RX_OVERSIZE,
-	CNT_TX_HDR_BAD,
-	CNT_ERRORS,
-	CNT_DOORBELLS,
-	CNT_NUM
-};
-
 struct wcnic_model {
 	uint8_t *bar;
 	const struct wcnic_dma_map *dma;
@@ -98,20 +79,32 @@ struct wcnic_model {
 	uint32_t num_queues;
 	uint32_t max_frame;    /* min(MTU + 18, WCNIC_MAX_FRAME_LEN) */
 
-	uint64_t cnt[CNT_NUM]; /* the BAR copies are refreshed once per pass */
+	uint64_t cnt[WCNIC_CNT_NUM]; /* the BAR copies are refreshed once per pass */
 	uint32_t cnt_dirty;    /* bit per counter changed since the refresh */
 	uint64_t passes;
+	/* Counts since create, untouched by reset; the state fields are
+	 * filled in by wcnic_model_stats(). */
+	struct wcnic_model_stats life;
+	uint32_t error_code;   /* ERROR_CODE, ERROR_QUEUE, ERROR_INFO as written */
+	uint32_t error_queue;
+	uint64_t error_info;
 
 	struct model_queue q[WCNIC_MAX_QUEUES];
 
 	uint32_t gen_len;
 	uint8_t gen_frame[WCNIC_MAX_FRAME_LEN];
+	/* External back end: a transmitted frame gathered for its tx(). */
+	uint8_t ext_frame[WCNIC_MAX_FRAME_LEN];
 };
 
-static inline void cnt_add(struct wcnic_model *m, enum model_counter c, uint64_t v)
+/* Count v in counter c, for queue qi (WCNIC_ERROR_QUEUE_NONE: the device). */
+static inline void cnt_add(struct wcnic_model *m, uint32_t qi, enum wcnic_counter c, uint64_t v)
 {
 	m->cnt[c] += v;
 	m->cnt_dirty |= 1u << c;
+	m->life.total[c] += v;
+	if (qi < WCNIC_MAX_QUEUES)
+		m->life.queue[qi][c] += v;
 }
 
 /* model_ctrl.c */

@@ -54,7 +54,7 @@ unsigned int model_rxq_doorbell_poll(struct wcnic_model *m, unsigned int qi)
 
 	if (db == rx->db)
 		return 0;
-	cnt_add(m, CNT_DOORBELLS, 1);
+	cnt_add(m, qi, WCNIC_CNT_DOORBELLS, 1);
 	out_old = rx->posted - rx->cons;
 	out_new = (uint16_t)(WCNIC_DB_INDEX(db) - (uint16_t)rx->cons);
 	/* More buffers than the ring holds, or fewer than already posted. */
@@ -86,11 +86,11 @@ bool model_rx_deliver(struct wcnic_model *m, unsigned int qi, const struct model
 		model_rxq_doorbell_poll(m, qi);
 	/* A ring that is not running has no buffers for the frame either. */
 	if (rx->state != RING_RUNNING || rx->cons == rx->posted) {
-		cnt_add(m, CNT_RX_NO_BUF, 1);
+		cnt_add(m, qi, WCNIC_CNT_RX_NO_BUF, 1);
 		return false;
 	}
 	if (f->len > rx->buf_size) {
-		cnt_add(m, CNT_RX_OVERSIZE, 1);
+		cnt_add(m, qi, WCNIC_CNT_RX_OVERSIZE, 1);
 		return false;
 	}
 	shm_snapshot(&d, &rx->ring[pos], sizeof(d));
@@ -116,7 +116,7 @@ bool model_rx_deliver(struct wcnic_model *m, unsigned int qi, const struct model
 	 */
 	__atomic_store_n(&rx->cmpl[pos], cmpl, __ATOMIC_RELEASE);
 	rx->cons++;
-	cnt_add(m, CNT_RX_PACKETS, 1);
-	cnt_add(m, CNT_RX_BYTES, f->len);
+	cnt_add(m, qi, WCNIC_CNT_RX_PACKETS, 1);
+	cnt_add(m, qi, WCNIC_CNT_RX_BYTES, f->len);
 	return true;
 }

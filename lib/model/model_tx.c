@@ -93,7 +93,7 @@ static bool tx_doorbell(struct wcnic_model *m, unsigned int qi, uint32_t db)
 	uint32_t out_new = (uint16_t)(WCNIC_DB_INDEX(db) - (uint16_t)tx->head);
 	uint32_t spanned = (uint16_t)(WCNIC_DB_SEQ(db) - WCNIC_DB_SEQ(tx->db));
 
-	cnt_add(m, CNT_DOORBELLS, 1);
+	cnt_add(m, qi, WCNIC_CNT_DOORBELLS, 1);
 	/* Past the ring, or backwards over entries already announced. */
 	if (out_new > tx->mask + 1 || out_new < out_old) {
 		model_ring_error(m, qi, DIR_TX, WCNIC_ERR_DOORBELL_RANGE, db);
@@ -318,8 +318,8 @@ unsigned int model_txq_poll(struct wcnic_model *m, unsigned int qi)
 		 * head and reuse that memory. One write per batch.
 		 */
 		__atomic_store_n(tx->head_wb, tx->head, __ATOMIC_RELEASE);
-		cnt_add(m, CNT_TX_PACKETS, pkts);
-		cnt_add(m, CNT_TX_BYTES, bytes);
+		cnt_add(m, qi, WCNIC_CNT_TX_PACKETS, pkts);
+		cnt_add(m, qi, WCNIC_CNT_TX_BYTES, bytes);
 	}
 	if (err != WCNIC_ERR_NONE)
 		model_ring_error(m, qi, DIR_TX, err, info);

@@ -16,23 +16,55 @@
 #define WCNIC_MODEL_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "wcnic_dma.h"
+
+#include "wcnic_hw.h"
 
 /* What happens to transmitted frames and where received frames come from. */
 enum wcnic_backend {
 	WCNIC_BACKEND_SINK,     /* TX consumed and checked (IPv4/UDP); no RX */
 	WCNIC_BACKEND_LOOPBACK, /* TX frame of queue q received on queue q */
 	WCNIC_BACKEND_GEN,      /* RX filled with UDP frames; TX as sink */
+	WCNIC_BACKEND_EXTERNAL, /* the embedding program's wcnic_backend_ops */
 };
+
+struct wcnic_model;
+
+/*
+ * A back end supplied by the program that embeds the model (a bridge to a
+ * TAP interface, say). Both functions run on the thread that polls the
+ * model, inside wcnic_model_poll().
+ */
+struct wcnic_backend_ops {
+	/* Queue qi transmitted the len bytes at frame (14..WCNIC_MAX_FRAME_LEN,
+	 * already checked as the interface requires). frame is the model's
+	 * copy, valid until the function returns. */
+	void (*tx)(void *ctx, unsigned int qi, const uint8_t *frame, uint32_t len);
+	/* Queue qi's RX ring runs and has room buffers posted: offer at most
+	 * room frames, each with wcnic_model_rx(), and return how many were
+	 * offered (0 when there was nothing). NULL: nothing is ever received. */
+	unsigned int (*rx_poll)(void *ctx, struct wcnic_model *m, unsigned int qi,
+				unsigned int room);
+};
+
+/* Parameter limits (with those of wcnic_hw.h) that wcnic_model_create() checks. */
+#define WCNIC_MODEL_MIN_MTU        68u   /* smallest max_mtu, and MTU at enable */
+#define WCNIC_MODEL_L2_OVERHEAD    18u   /* frame bytes above the MTU: Ethernet + VLAN */
+#define WCNIC_MODEL_MAX_MTU        (WCNIC_MAX_FRAME_LEN - WCNIC_MODEL_L2_OVERHEAD)
+#define WCNIC_MODEL_GEN_MIN_LEN    42u   /* Ethernet, IPv4 and UDP headers */
+/* Every feature of interface version 1: the default dev_features. */
+#define WCNIC_MODEL_ALL_FEATURES   (WCNIC_F_TX_PUSH | WCNIC_F_TX_DMA | WCNIC_F_PUSH_ENTRY_128 | \
+				    WCNIC_F_PUSH_ENTRY_256 | WCNIC_F_MULTI_SEG | WCNIC_F_PROMISC)
 
 struct wcnic_model_params {
 	enum wcnic_backend backend;  /* default SINK */
 	uint32_t max_queues;         /* 1..WCNIC_MAX_QUEUES; default 8 */
 	uint32_t tx_burst_max;       /* 1..WCNIC_MAX_RING_SIZE; default 64 */
-	uint32_t max_mtu;            /* 68..WCNIC_MAX_FRAME_LEN - 18; default 9000 */
+	uint32_t max_mtu;            /* 68..WCNIC_MODEL_MAX_MTU (9198); default 9000 */
 	uint32_t max_ring_size;      /* power of two, WCNIC_MIN_RING_SIZE..
 				      * WCNIC_MAX_RING_SIZE; default 4096 */
 	uint32_t link_speed;         /* Mbit/s reported; default 100000 */
@@ -40,16 +72,60 @@ struct wcnic_model_params {
 				      * 42..WCNIC_MAX_FRAME_LEN; default 64 */
 	uint64_t dev_features;       /* WCNIC_F_* offered; default all */
 	uint8_t mac[6];              /* MAC after reset; default 02:77:63:6e:69:63 */
+	/* WCNIC_BACKEND_EXTERNAL only: ops (tx required) and their context. */
+	const struct wcnic_backend_ops *ext_ops;
+	void *ext_ctx;
 };
 
-struct wcnic_model;
+/* The device counters, in register order (WCNIC_REG_CNT_*). */
+enum wcnic_counter {
+	WCNIC_CNT_TX_PACKETS,
+	WCNIC_CNT_TX_BYTES,
+	WCNIC_CNT_RX_PACKETS,
+	WCNIC_CNT_RX_BYTES,
+	WCNIC_CNT_RX_NO_BUF,
+	WCNIC_CNT_RX_OVERSIZE,
+	WCNIC_CNT_TX_HDR_BAD,
+	WCNIC_CNT_ERRORS,
+	WCNIC_CNT_DOORBELLS,
+	WCNIC_CNT_NUM
+};
+
+/*
+ * What the device did since wcnic_model_create(). Unlike the counter
+ * registers, the totals survive device resets (a driver that resets the
+ * device when it closes does not erase them) and are the model's own, out
+ * of the driver's reach. The state fields are the device's now.
+ */
+struct wcnic_model_stats {
+	uint64_t total[WCNIC_CNT_NUM];
+	/* Per queue; an error not tied to a queue (BAD_CONFIG at enable)
+	 * counts in total only. */
+	uint64_t queue[WCNIC_MAX_QUEUES][WCNIC_CNT_NUM];
+	uint64_t errors_by_code[WCNIC_ERR_MAX + 1];  /* index WCNIC_ERR_*; [0] is 0 */
+	uint64_t resets;           /* CONTROL.RESET requests served */
+
+	uint32_t status;           /* STATUS: WCNIC_STS_* */
+	uint32_t num_queues;       /* accepted at enable; 0 while disabled */
+	uint32_t error_code;       /* first error since the last reset, WCNIC_ERR_* */
+	uint32_t error_queue;      /* its queue, or WCNIC_ERROR_QUEUE_NONE */
+	uint64_t error_info;       /* its ERROR_INFO */
+	uint32_t queue_status[WCNIC_MAX_QUEUES];  /* Q STATUS: WCNIC_QSTS_* */
+	uint32_t queue_error[WCNIC_MAX_QUEUES];   /* Q ERROR: WCNIC_ERR_* */
+};
 
 /* Fill p with the defaults above. */
 void wcnic_model_params_init(struct wcnic_model_params *p);
 
-/* "sink", "loopback", "gen" <-> enum. from_name returns 0 or -EINVAL. */
+/* "sink", "loopback", "gen" <-> enum. from_name returns 0 or -EINVAL; it
+ * knows only the built-in back ends ("external" needs ops: set in code). */
 int wcnic_backend_from_name(const char *name, enum wcnic_backend *out);
 const char *wcnic_backend_name(enum wcnic_backend b); /* NULL if unknown */
+
+/* "tx_packets", ... (the register names in lower case); NULL if unknown. */
+const char *wcnic_counter_name(enum wcnic_counter c);
+/* "none", "bad_iova", ... (WCNIC_ERR_* in lower case); NULL if unknown. */
+const char *wcnic_error_name(uint32_t code);
 
 /*
  * Become the device behind bar (at least WCNIC_BAR_MIN_SIZE bytes, 64-byte
@@ -80,6 +156,20 @@ unsigned int wcnic_model_poll(struct wcnic_model *m);
  * passes so an idle device does not hold a core; any work resets that.
  */
 void wcnic_model_run(struct wcnic_model *m, const atomic_bool *stop);
+
+/*
+ * Offer one received frame of len bytes to queue qi, from the external
+ * back end's rx_poll only. true: written to the next posted buffer. false:
+ * dropped and counted as the interface says (RX_NO_BUF, RX_OVERSIZE, or a
+ * descriptor error that stops the ring); a frame longer than
+ * WCNIC_MAX_FRAME_LEN counts as RX_OVERSIZE; len < 14 or qi out of range
+ * is refused without counting.
+ */
+bool wcnic_model_rx(struct wcnic_model *m, unsigned int qi, const void *frame, uint32_t len);
+
+/* Fill s. Call it from the thread that polls the model (between passes),
+ * or while no thread does. */
+void wcnic_model_stats(const struct wcnic_model *m, struct wcnic_model_stats *s);
 
 /* Free the model. The BAR and host memory are left as they are. */
 void wcnic_model_destroy(struct wcnic_model *m);

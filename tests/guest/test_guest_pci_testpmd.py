@@ -60,12 +60,26 @@ def txonly_checks(stats_path, outcome):
         if check.name.startswith("tx-run-") and check.detail.startswith("packets="):
             sent += int(check.detail.split("=", 1)[1])
     total = stats["total"]
-    counted, malformed = total["tx_packets"], total["tx_malformed"]
+    counted, malformed = total["tx_packets"], total["tx_hdr_bad"]
     ok = sent > 0 and counted == sent
     outcome.add("emu-counted-every-packet", "PASS" if ok else "FAIL",
                 f"testpmd sent {sent}, wcnic-emu counted {counted}")
     outcome.add("emu-no-malformed", "PASS" if malformed == 0 else "FAIL",
-                f"{malformed} malformed frames")
+                f"{malformed} frames the sink found malformed (tx_hdr_bad)")
+    errors = total["errors"]
+    outcome.add("emu-no-device-errors", "PASS" if errors == 0 else "FAIL",
+                f"{errors} device errors")
+
+
+def loopback_checks(stats_path, outcome):
+    """Every frame the device took on TX it delivered on RX, without errors."""
+    stats = emu_stats(stats_path, outcome)
+    if stats is None:
+        return
+    total = stats["total"]
+    tx, rx = total["tx_packets"], total["rx_packets"]
+    outcome.add("emu-looped-every-frame", "PASS" if tx > 0 and rx == tx else "FAIL",
+                f"wcnic-emu took {tx} frames, delivered {rx}")
     errors = total["errors"]
     outcome.add("emu-no-device-errors", "PASS" if errors == 0 else "FAIL",
                 f"{errors} device errors")
@@ -109,11 +123,7 @@ def main(argv):
             if args.case == "txonly":
                 txonly_checks(stats_path, outcome)
             else:
-                stats = emu_stats(stats_path, outcome)
-                if stats is not None:
-                    errors = stats["total"]["errors"]
-                    outcome.add("emu-no-device-errors", "PASS" if errors == 0 else "FAIL",
-                                f"{errors} device errors")
+                loopback_checks(stats_path, outcome)
 
         return guestbench.run(
             script, name=name, env=env, include=include, timeout=args.timeout,

@@ -430,11 +430,19 @@ wcnic_ethdev_init(struct rte_eth_dev *dev, const char *name)
 	struct wcnic_adapter *ad = wcnic_adapter(dev);
 	uint64_t sig = wcnic_bar_read64(&ad->bar, WCNIC_REG_SIGNATURE);
 	uint32_t version = wcnic_bar_read32(&ad->bar, WCNIC_REG_VERSION);
+	uint32_t bar_size;
 	int ret;
 
 	if (sig != WCNIC_SIGNATURE || (version >> 16) != WCNIC_VERSION_MAJOR) {
 		WCNIC_LOG(ERR, "%s: no wcnic %u.x device here (signature 0x%" PRIx64
 			  ", version 0x%x)", name, WCNIC_VERSION_MAJOR, sig, version);
+		return -ENODEV;
+	}
+	bar_size = wcnic_bar_read32(&ad->bar, WCNIC_REG_BAR_SIZE);
+	if (bar_size < WCNIC_BAR_MIN_SIZE || bar_size > ad->bar.len) {
+		WCNIC_LOG(ERR, "%s: the device says its BAR holds %u bytes; the mapping has %zu "
+			  "and the interface needs at least %u", name, bar_size, ad->bar.len,
+			  (unsigned int)WCNIC_BAR_MIN_SIZE);
 		return -ENODEV;
 	}
 	ret = wcnic_dev_reset(ad);

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * gen-fuzz-seeds DIR: write the seed inputs of the wcnic-emu fuzz target
+ * (fuzz_emu_input.h), one file per scenario a real driver goes through,
+ * so the fuzzer starts from traffic that reaches the data paths and the
+ * q35 boundaries rather than from noise.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fuzz_emu_input.h"
+#include "wcnic_hw.h"
+
+static uint8_t buf[4096];
+static size_t len;
+
+static void put(uint64_t v, unsigned int n)
+{
+	while (n-- > 0 && len < sizeof(buf)) {
+		buf[len++] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+static void addr(enum fz_anchor at, int32_t off)
+{
+	put(at, 1);
+	put((uint32_t)off, 4);
+}
+
+static void bringup(unsigned int nq, unsigned int modes, unsigned int flags)
+{
+	put(FZ_OP_BRINGUP, 1);
+	put(nq - 1, 1);
+	put(modes, 1);
+	put(0, 1);  /* rings of 64 */
+	put(3, 1);  /* buffers of 2048 bytes */
+	put(flags, 1);
+}
+
+static void push_inline(unsigned int q, unsigned int slot, unsigned int inline_len)
+{
+	put(FZ_OP_PUSH_ENTRY, 1);
+	put(q, 1);
+	put(slot, 2);
+	put(1, 1);  /* 256-byte entry */
+	put(0, 1);  /* no DMA segment */
+	put(inline_len, 2);
+	put(0, 1);  /* pkt_len = inline_len */
+}
+
+static void doorbell(unsigned int q, int rx, unsigned int step)
+{
+	put(FZ_OP_DOORBELL, 1);
+	put(q | (rx ? 0x80u : 0u), 1);
+	put(step, 2);
+	put(1, 1);
+}
+
+static void rx_post(unsigned int q, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		put(FZ_OP_RX_DESC, 1);
+		put(q, 1);
+		put(i, 2);
+		addr(FZ_AT_ARENA, (int32_t)(q * FZ_QUEUE_SPAN + 0x100000 + i * 2048));
+		put(0, 8);
+	}
+	doorbell(q, 1, n);
+}
+
+static void tx_desc(unsigned int q, unsigned int slot, enum fz_anchor at, int32_t off,
+		    unsigned int dlen)
+{
+	put(FZ_OP_TX_DESC, 1);
+	put(q, 1);
+	put(slot, 2);
+	addr(at, off);
+	put(dlen, 2);
+	put(WCNIC_TXD_EOP, 2);
+	put(0, 4);
+}
+
+static void poll(void)
+{
+	put(FZ_OP_POLL, 1);
+	put(3, 1);
+}
+
+static void translate(enum fz_anchor at, int32_t off, uint32_t n)
+{
+	put(FZ_OP_TRANSLATE, 1);
+	addr(at, off);
+	put(n, 4);
+}
+
+static int emit(const char *dir, const char *name)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/seed-%s", dir, name);
+	f = fopen(path, "wb");
+	if (f == NULL || fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
+		fprintf(stderr, "gen-fuzz-seeds: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	len = 0;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *dir;
+	int bad = 0;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: gen-fuzz-seeds DIR\n");
+		return 2;
+	}
+	dir = argv[1];
+
+	/* Sink: push entries on queue 0, a DMA frame on queue 1. */
+	put(0, 1);
+	bringup(2, WCNIC_TXM_PUSH_128, 0);
+	push_inline(0, 0, 60);
+	push_inline(0, 1, 100);
+	doorbell(0, 0, 2);
+	put(FZ_OP_RAM, 1);
+	addr(FZ_AT_ARENA, FZ_QUEUE_SPAN + 0x10000);
+	put(64, 1);
+	put(0, 12);
+	put(0x0008, 2);
+	put(0x45, 1);
+	put(0, 49);
+	tx_desc(1, 0, FZ_AT_ARENA, FZ_QUEUE_SPAN + 0x10000, 64);
+	doorbell(1, 0, 1);
+	poll();
+	bad |= emit(dir, "sink-push-dma");
+
+	/* Loopback with the rings above 4 GiB of a split RAM. */
+	put(FZ_HDR_SPLIT_RAM | 1u << 1, 1);
+	bringup(1, WCNIC_TXM_PUSH_256, FZ_BRING_HIGH);
+	rx_post(0, 4);
+	push_inline(0, 0, 100);
+	push_inline(0, 1, 200);
+	doorbell(0, 0, 2);
+	poll();
+	bad |= emit(dir, "loopback-high");
+
+	/* The generator fills posted buffers. */
+	put(2u << 1, 1);
+	bringup(1, WCNIC_TXM_DMA, 0);
+	rx_post(0, 8);
+	poll();
+	bad |= emit(dir, "gen");
+
+	/* The external back end echoes a frame back. */
+	put(3u << 1, 1);
+	bringup(1, WCNIC_TXM_PUSH_128, 0);
+	rx_post(0, 2);
+	push_inline(0, 0, 80);
+	doorbell(0, 0, 1);
+	poll();
+	poll();
+	bad |= emit(dir, "external-echo");
+
+	/* Addresses around the q35 boundaries. */
+	put(FZ_HDR_SPLIT_RAM, 1);
+	translate(FZ_AT_LOW_END, -64, 64);
+	translate(FZ_AT_LOW_END, -64, 65);
+	translate(FZ_AT_4G, 0, 64);
+	translate(FZ_AT_4G, -1, 2);
+	translate(FZ_AT_RAM_END, -8, 8);
+	translate(FZ_AT_RAM_END, -8, 9);
+	translate(FZ_AT_2G, 0x1000, 64);
+	translate(FZ_AT_TOP, 0, 1);
+	translate(FZ_AT_ZERO, -1, 2);
+	bad |= emit(dir, "q35-boundaries");
+
+	/* Errors: a descriptor into the PCI hole, a burst over the budget. */
+	put(FZ_HDR_SPLIT_RAM | FZ_HDR_SMALL_BURST, 1);
+	bringup(2, WCNIC_TXM_DMA, FZ_BRING_HIGH);
+	tx_desc(0, 0, FZ_AT_2G, 0x10000000, 64);
+	doorbell(0, 0, 1);
+	doorbell(1, 0, 40);
+	poll();
+	bad |= emit(dir, "errors");
+	return bad;
+}
