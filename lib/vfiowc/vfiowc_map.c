@@ -18,8 +18,9 @@
 #include <unistd.h>
 
 #include <linux/vfio.h>
+/* The UAPI header shared with the kernel module (drivers/vfio/uapi). */
+#include <vfio_mmap_attrs.h>
 
-#include "vfio_mmap_attrs.h"
 #include "vfiowc_priv.h"
 
 static uint64_t round_up(uint64_t v, uint64_t page)
@@ -149,10 +150,18 @@ static int try_uapi(const struct vfiowc_dev *dev, const struct vfiowc_region *r,
 	e = errno;
 	switch (e) {
 	case ENOTTY:
-	case EINVAL:
 		vfiowc_text_append(rep->reason, sizeof(rep->reason),
 				   "VFIO_DEVICE_SET_MMAP_ATTRS: %s: this kernel has no mmap-attrs UAPI",
 				   vfiowc_errno_name(e, name, sizeof(name)));
+		return 0;
+	case EINVAL:
+		/* A kernel with the UAPI refuses WC for this region (drivers/vfio:
+		 * not prefetchable memory, or it holds the MSI-X table); the
+		 * uncached fallback is still right. */
+		vfiowc_text_append(rep->reason, sizeof(rep->reason),
+				   "VFIO_DEVICE_SET_MMAP_ATTRS: %s: the kernel refused this memory type for "
+				   "region %u (not prefetchable memory, or it holds the MSI-X table)",
+				   vfiowc_errno_name(e, name, sizeof(name)), r->index);
 		return 0;
 	case EBUSY:
 		return busy(dev, r->index, "VFIO_DEVICE_SET_MMAP_ATTRS", attr, err);

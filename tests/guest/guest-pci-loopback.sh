@@ -6,17 +6,15 @@
 # device, wcnic-emu behind it with its loopback back end: frames of many
 # sizes, single and multi-segment, go out and must come back in order with
 # every byte intact, in dma and in push mode.
-# test_guest_pci_testpmd.py sets WCNIC_PMD (unused here: the program links
-# the driver) and the EXPECT_* variables of the testpmd case.
+# test_guest_pci_testpmd.py sets WC_MODULE when the project's vfio-pci
+# module replaces Debian's (see testpmd-lib.sh).
 # shellcheck source=guest-lib.sh
 . /wcnic/guest-lib.sh
 # shellcheck source=testpmd-lib.sh
 . /wcnic/testpmd-lib.sh
 
-bdf=$(wcnic_ivshmem_bdf)
-[ -n "$bdf" ] || { wcnic_fail ivshmem-found "no PCI device 1af4:1110"; exit 0; }
-wcnic_check bind-vfio wcnic_bind_vfio "$bdf" || exit 0
-wcnic_check hugepages testpmd_hugepages 160 || exit 0
+testpmd_prepare_device 160 || exit 0
+bdf=$TESTPMD_BDF
 
 for mode in dma push; do
 	out=$(WCNIC_TEST_PCI="$bdf" test_loopback_payload "$mode" 128 2>&1)

@@ -14,6 +14,7 @@
 #   EXPECT_TX_MODE  dma | push
 #   RUN_SECONDS     forwarding time per run
 #   WCNIC_PMD       the driver in the guest
+#   WC_MODULE       (optional) the vfio-pci module to load instead of Debian's
 # and reads the lines "WCNIC-RESULT tx-run-<n> PASS packets=<n>" to compare
 # with what wcnic-emu counted.
 # shellcheck source=guest-lib.sh
@@ -21,10 +22,8 @@
 # shellcheck source=testpmd-lib.sh
 . /wcnic/testpmd-lib.sh
 
-bdf=$(wcnic_ivshmem_bdf)
-[ -n "$bdf" ] || { wcnic_fail ivshmem-found "no PCI device 1af4:1110"; exit 0; }
-wcnic_check bind-vfio wcnic_bind_vfio "$bdf" || exit 0
-wcnic_check hugepages testpmd_hugepages 160 || exit 0
+testpmd_prepare_device 160 || exit 0
+bdf=$TESTPMD_BDF
 
 # expect_in NAME TEXT PATTERN: PASS when TEXT matches the shell PATTERN.
 expect_in() {
@@ -46,7 +45,9 @@ check_probe() {
 	if [ "$EXPECT_MEM" = uncached ]; then
 		# The fallback says why in one line.
 		expect_in fallback-logged "$(grep 'asked write-combining, got uncached' "$TESTPMD_LOG")" \
-			"*vfio-mmap*"
+			"*vfio-mmap: VFIO_DEVICE_SET_MMAP_ATTRS: ENOTTY*"
+	else
+		expect_in wc-logged "$(grep 'BAR2 write-combining' "$TESTPMD_LOG" | tail -n 1)" "*(uapi;*"
 	fi
 }
 
@@ -106,7 +107,10 @@ expect_in testpmd-exit "$status" 0
 if grep -q -i 'segmentation fault\|panic\|assert' "$TESTPMD_LOG"; then
 	wcnic_fail testpmd-log "$(grep -i -m 1 'segmentation fault\|panic\|assert' "$TESTPMD_LOG")"
 fi
+# The driver's own lines always (what it mapped and chose), everything on failure.
 if [ -e "$WCNIC_FAILED_MARK" ]; then
 	echo "---- testpmd log ----"
 	cat "$TESTPMD_LOG"
+else
+	grep '^net_wcnic: ' "$TESTPMD_LOG"
 fi

@@ -9,8 +9,10 @@ Cases (the guest script in brackets):
             device model counted, and none was malformed.
   loopback  the byte-exact loopback program of the host tests, dma and push
             mode, against the device [guest-pci-loopback.sh].
-The kernel's vfio-pci is Debian's (--vfio stock): WC cannot be had, the
-driver must say so and pick dma mode.
+--vfio stock: Debian's vfio-pci; WC cannot be had, the driver must say so
+and pick dma mode. --vfio wc: this project's vfio-pci (drivers/vfio, built
+against the guest kernel's headers): the BAR is write-combining by the
+mmap-attribute UAPI and the driver picks push mode.
 """
 import argparse
 import json
@@ -24,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import guestbench  # noqa: E402  (after the path set-up above)
+import wc_module  # noqa: E402
 
 GUEST_PMD = "/usr/lib/wcnic/librte_net_wcnic.so"
 # EAL loads every "*.so" and "*.so.<ABI>" in its plugin folder: the guest
@@ -38,7 +41,9 @@ LIBGCC_S = "/lib/x86_64-linux-gnu/libgcc_s.so.1"
 EXPECT = {
     # vfio: (driver's memory type, PAT list's type, TX mode tx_mode=auto picks)
     "stock": ("uncached", "uncached-minus", "dma"),
+    "wc": ("write-combining", "write-combining", "push"),
 }
+GUEST_WC_MODULE = f"/wcnic/vfio-wc/{wc_module.MODULE}"
 
 
 def emu_stats(path, outcome):
@@ -93,6 +98,8 @@ def main(argv):
     parser.add_argument("--pmd", required=True, type=lambda p: Path(p).resolve())
     parser.add_argument("--loopback-test", type=lambda p: Path(p).resolve())
     parser.add_argument("--run-seconds", type=int, default=3)
+    parser.add_argument("--work-dir", type=Path,
+                        help="--vfio wc: where the module is built, one folder per kernel")
     parser.add_argument("--log-dir", type=Path)
     parser.add_argument("--timeout", type=float, default=300)
     args = parser.parse_args(argv)
@@ -114,6 +121,23 @@ def main(argv):
         script, backend = HERE / "guest-pci-loopback.sh", "loopback"
         include.append(f"{args.loopback_test}=/usr/bin/test_loopback_payload")
 
+    series = os.environ.get(guestbench.guest.KERNEL_VARIABLE) or guestbench.DEFAULT_SERIES
+    modules = guestbench.VFIO_MODULES
+    if args.vfio == "wc":
+        if args.work_dir is None:
+            parser.error("--vfio wc needs --work-dir")
+        try:
+            module = wc_module.build(guestbench.fetch(series), args.work_dir)
+        except guestbench.Skip as skip:
+            print(f"SKIP: {skip}")
+            return guestbench.results.EXIT_SKIP
+        except RuntimeError as err:
+            print(f"FAIL: {err}")
+            return guestbench.results.EXIT_FAIL
+        include.append(f"{module}={GUEST_WC_MODULE}")
+        env["WC_MODULE"] = GUEST_WC_MODULE
+        modules = wc_module.GUEST_MODULES
+
     name = f"guest-{args.vfio}-testpmd-{args.case}"
     with tempfile.TemporaryDirectory(prefix="wcnic-emu-") as work:
         stats_path = os.path.join(work, "stats.json")
@@ -127,6 +151,7 @@ def main(argv):
 
         return guestbench.run(
             script, name=name, env=env, include=include, timeout=args.timeout,
+            kernel_series=series, modules=modules,
             log_dir=args.log_dir, cpus=2, companion=companion, companion_ready=30,
             after=after)
 

@@ -7,10 +7,24 @@
 # output lands in one log file to check afterwards.
 # Needs guest-lib.sh sourced first, and in the environment:
 #   WCNIC_PMD   path of librte_net_wcnic.so in the guest
+#   WC_MODULE   (optional) a vfio-pci module to load instead of the kernel's
 
 TESTPMD_LOG=/tmp/testpmd.log
 TESTPMD_FIFO=/tmp/testpmd.in
 TESTPMD_PID=
+
+# testpmd_prepare_device PAGES: load the vfio-pci module asked for, bind the
+# ivshmem device to vfio-pci, reserve PAGES hugepages; sets TESTPMD_BDF.
+# Returns non-zero (after a FAIL line) when the guest is not usable.
+testpmd_prepare_device() {
+	if [ -n "$WC_MODULE" ]; then
+		wcnic_check wc-module-load insmod "$WC_MODULE" || return 1
+	fi
+	TESTPMD_BDF=$(wcnic_ivshmem_bdf)
+	[ -n "$TESTPMD_BDF" ] || { wcnic_fail ivshmem-found "no PCI device 1af4:1110"; return 1; }
+	wcnic_check bind-vfio wcnic_bind_vfio "$TESTPMD_BDF" || return 1
+	wcnic_check hugepages testpmd_hugepages "$1"
+}
 
 # testpmd_hugepages PAGES: mount hugetlbfs and reserve PAGES 2 MiB pages.
 testpmd_hugepages() {

@@ -1,20 +1,21 @@
-/* SPDX-License-Identifier: BSD-3-Clause */
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause */
 /*
  * VFIO_DEVICE_SET_MMAP_ATTRS, as proposed on the kvm list in the RFC
  * "vfio: Introduce mmap maple tree" (2025-08-04, patch 8/9). No released
- * kernel header defines it; this restates that ABI so userspace built
- * against linux-libc-dev 6.1 can use a kernel that implements it.
+ * kernel header defines it. This header restates that ABI for both sides:
+ * the vfio-pci module in drivers/vfio implements it, and userspace built
+ * against linux-libc-dev 6.1 (libvfiowc) uses it.
  *
  * On the device fd: offset is any offset inside a region whose info was
- * read with VFIO_DEVICE_GET_REGION_INFO on this same fd; attrs applies to
- * later mmaps of that region. attrs = 0 clears write-combining.
+ * read with VFIO_DEVICE_GET_REGION_INFO in this open of the device; attrs
+ * applies to later mmaps of that region. attrs = 0 clears write-combining.
  * Unpatched kernels answer ENOTTY. The number equals the container ioctl
  * VFIO_EEH_PE_OP, which device fds do not implement.
  *
  * A kernel header that defines the ioctl wins over these definitions.
  */
-#ifndef VFIOWC_VFIO_MMAP_ATTRS_H
-#define VFIOWC_VFIO_MMAP_ATTRS_H
+#ifndef VFIO_MMAP_ATTRS_H
+#define VFIO_MMAP_ATTRS_H
 
 #include <linux/types.h>
 #include <linux/vfio.h>
@@ -36,4 +37,4 @@ _Static_assert(sizeof(struct vfio_mmap_attrs) == 16, "seed ABI: 16 bytes with ta
 
 #endif /* VFIO_DEVICE_SET_MMAP_ATTRS */
 
-#endif /* VFIOWC_VFIO_MMAP_ATTRS_H */
+#endif /* VFIO_MMAP_ATTRS_H */

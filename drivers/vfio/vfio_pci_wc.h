@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vfio-pci with mmap attributes: the stock vfio-pci driver, built on the
+ * exported vfio_pci_core API, plus VFIO_DEVICE_SET_MMAP_ATTRS (the seed
+ * RFC "vfio: Introduce mmap maple tree") so that userspace can map a
+ * prefetchable BAR write-combined. See doc/vfio-module.md.
+ *
+ * Everything here lives per open of the device: the vfio_device_ops
+ * callbacks of 6.1 and 6.12 are not told which file they serve, so every
+ * fd of one device opened at the same time shares one tree, and the tree
+ * is emptied when the last of them is closed.
+ */
+#ifndef VFIO_PCI_WC_H
+#define VFIO_PCI_WC_H
+
+#include <linux/maple_tree.h>
+#include <linux/mutex.h>
+#include <linux/vfio_pci_core.h>
+
+#include <vfio_mmap_attrs.h>
+
+/* What VFIO_DEVICE_GET_REGION_INFO handed out for one mmap-able region. */
+struct vfio_pci_wc_entry {
+	u32 index;	/* region index: VFIO_PCI_BAR0_REGION_INDEX ... */
+	u32 flags;	/* VFIO_REGION_INFO_FLAG_{READ,WRITE,MMAP} of the region */
+	u64 offset;	/* the region's mmap offset, index << 40 as in stock vfio-pci */
+	u64 size;	/* the region's size; the entry covers [offset, offset + size) */
+	u32 attrs;	/* VFIO_MMAP_ATTR_*, applied by later mmaps of the region */
+};
+
+struct vfio_pci_wc_device {
+	/* First member: vfio_alloc_device() checks its offset is 0. */
+	struct vfio_pci_core_device core;
+	/*
+	 * Serialises attribute changes, the choice of a BAR's memory type
+	 * and the mmaps that depend on both. Taken inside mmap_lock by the
+	 * mmap path, so it is never held across a user copy (a fault there
+	 * would take mmap_lock inside it).
+	 */
+	struct mutex attrs_lock;
+	/* mmap offset range -> struct vfio_pci_wc_entry, for this open */
+	struct maple_tree mmap_tree;
+	/* core.barmap[i] was created write-combined in this open */
+	bool bar_wc[PCI_STD_NUM_BARS];
+};
+
+static inline struct vfio_pci_wc_device *to_wc_device(struct vfio_device *core_vdev)
+{
+	return container_of(core_vdev, struct vfio_pci_wc_device, core.vdev);
+}
+
+/* vfio_pci_wc_tree.c: the per-open maple tree of mmap offsets */
+void vfio_pci_wc_tree_init(struct vfio_pci_wc_device *wdev);
+long vfio_pci_wc_get_region_info(struct vfio_pci_wc_device *wdev,
+				 struct vfio_region_info __user *arg);
+struct vfio_pci_wc_entry *vfio_pci_wc_tree_find(struct vfio_pci_wc_device *wdev, u64 offset);
+void vfio_pci_wc_tree_clear(struct vfio_pci_wc_device *wdev);
+
+/* vfio_pci_wc_attrs.c: the attribute, a BAR's memory type, mmap */
+long vfio_pci_wc_set_mmap_attrs(struct vfio_pci_wc_device *wdev,
+				struct vfio_mmap_attrs __user *arg);
+int vfio_pci_wc_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma);
+ssize_t vfio_pci_wc_write(struct vfio_device *core_vdev, const char __user *buf,
+			  size_t count, loff_t *ppos);
+void vfio_pci_wc_forget_bars(struct vfio_pci_wc_device *wdev);
+
+#endif /* VFIO_PCI_WC_H */

@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=dash
+#
+# guest-wc-seed-abi, guest side: wc-seed-abi, a program written only
+# against the seed RFC's ABI, gets a write-combined mapping of BAR2 from
+# drivers/vfio; the PAT list is read while it holds the mapping.
+# test_guest_wc.py sets HOST_WORD (BAR2 offset 0, from the host) and
+# GUEST_WORD (for the host to find over BAR2 bytes 64..127).
+# shellcheck source=guest-lib.sh
+. /wcnic/guest-lib.sh
+# shellcheck source=guest-wc-lib.sh
+. /wcnic/guest-wc-lib.sh
+
+bdf=$(wcnic_ivshmem_bdf)
+[ -n "$bdf" ] || { wcnic_fail ivshmem-found "no PCI device 1af4:1110"; exit 0; }
+wc_load_module || exit 0
+wcnic_check bind-driver-override wcnic_bind_vfio "$bdf" || exit 0
+wcnic_wait_path "/dev/vfio/$(wcnic_iommu_group "$bdf")" || wcnic_fail vfio-group "no /dev/vfio node"
+
+# While the mapping is held: one "pat=<type>" line per PAT entry of BAR2.
+out=$(wc-seed-abi "$bdf" 2 64 "$GUEST_WORD" \
+	sh -c ". /wcnic/guest-lib.sh; wcnic_pat_types $bdf 2 | sed 's/^/pat=/'")
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$(wc_field set_mmap_attrs "$out")" = ok ]; then
+	wcnic_pass seed-abi-set-mmap-attrs
+else
+	wcnic_fail seed-abi-set-mmap-attrs "exit $rc: $(wc_field error "$out")"
+	exit 0
+fi
+wc_expect seed-abi-reads-host-word read "$HOST_WORD" "$out"
+types=$(printf '%s\n' "$out" | sed -n 's/^pat=//p' | sort -u | tr '\n' ' ')
+if [ "$types" = "write-combining " ]; then
+	wcnic_pass seed-abi-pat-write-combining
+else
+	wcnic_fail seed-abi-pat-write-combining "PAT types of BAR2 while mapped: '${types}'"
+fi
+wc_no_pat_conflict

@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Build drivers/vfio (vfio-pci with mmap attributes) against a guest
+kernel's headers, for guest tests that load it instead of the kernel's own
+vfio-pci (doc/vfio-module.md).
+
+The sources are copied into a work folder per kernel ABI, so the source
+tree stays clean and builds for 6.1 and 6.12 do not meet; copies keep their
+timestamps, so an unchanged module is not rebuilt.
+"""
+import fcntl
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import guestbench
+from guestbench.host import REPO, ensure_packages, find_program
+
+SOURCE = REPO / "drivers" / "vfio"
+MODULE = "vfio-pci.ko"
+# The modules the guest loads before ours: the kernel's own vfio-pci stays out.
+GUEST_MODULES = ("vfio_iommu_type1", "vfio_pci_core")
+
+
+def version():
+    """The module's version, as dkms.conf (its only source) writes it."""
+    text = (SOURCE / "dkms.conf").read_text(encoding="utf-8")
+    found = re.search(r'^PACKAGE_VERSION="([^"]+)"', text, re.M)
+    if not found:
+        raise ValueError(f"{SOURCE / 'dkms.conf'}: no PACKAGE_VERSION line")
+    return found.group(1)
+
+
+def _copy_sources(dest):
+    """Copy what Kbuild reads; copy2 keeps timestamps for make."""
+    for path in SOURCE.rglob("*"):
+        if path.is_file() and path.suffix in ("", ".c", ".h", ".conf") \
+                and not path.name.startswith("."):
+            target = dest / path.relative_to(SOURCE)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists() or target.read_bytes() != path.read_bytes():
+                shutil.copy2(path, target)
+
+
+def build(kernel, work_dir):
+    """The module built for `kernel` (a guestbench kernel); raises
+    guestbench.Skip when the host cannot build modules, RuntimeError with
+    the compiler's output when the build fails."""
+    ensure_packages()
+    for program in ("make", "gcc-12"):
+        if not find_program(program):
+            raise guestbench.Skip(f"{program} not found: cannot build {SOURCE.name} "
+                                  "(see config/guest-packages.txt)")
+    headers = guestbench.fetch_headers(kernel)
+    dest = Path(work_dir).resolve() / kernel.abi
+    dest.mkdir(parents=True, exist_ok=True)
+    with open(dest / ".lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _copy_sources(dest)
+        proc = subprocess.run(headers.make_command(dest), stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, check=False)
+        if proc.returncode:
+            raise RuntimeError(f"building {SOURCE} for {kernel.abi} failed:\n"
+                               f"{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+    return dest / MODULE
