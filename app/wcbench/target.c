@@ -9,7 +9,7 @@
  *    kernel's PAT list shows.
  *  - sysfs: a window of /sys/bus/pci/devices/BDF/resourceN (the kernel maps
  *    it uncached) or resourceN_wc (write-combining), checked against the
- *    PAT list with libvfiowc's parsers and its decision rule.
+ *    PAT list by libvfiowc (vfiowc_verify_window()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,12 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vfiowc_priv.h"
+#include "vfiowc.h"
 #include "wcbench.h"
-
-#define PAT_LIST "/sys/kernel/debug/x86/pat_memtype_list"
-#define PAT_LIST_MAX (64u * 1024u * 1024u)
-#define RESOURCE_LIST_MAX 4096u
 
 static int fail(char *err, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -114,8 +110,8 @@ static int open_vfio(struct wcb_target *t, const struct wcb_options *o, char *er
 	return 0;
 }
 
-/* Read the PAT list for the sysfs window and decide with libvfiowc's rule
- * what the mapping obtained. */
+/* What the kernel's PAT list says about the sysfs window, by libvfiowc's
+ * rule for what a mapping obtained. */
 static void verify_sysfs(struct wcb_target *t)
 {
 	bool wc_file = strcmp(t->asked, "wc") == 0;
@@ -124,37 +120,21 @@ static void verify_sysfs(struct wcb_target *t)
 		/* resourceN_wc claims WC. Plain resourceN is mapped uncached
 		 * (pgprot_noncached), the same claim as a plain VFIO mmap. */
 		.method = wc_file ? VFIOWC_METHOD_SYSFS_WC : VFIOWC_METHOD_VFIO_MMAP,
-		.verified = VFIOWC_MT_UNVERIFIED,
 	};
-	struct vfiowc_pat_result pat;
-	uint64_t start, end;
-	char *text;
-	size_t len;
-	int ret;
+	struct vfiowc_error verr;
 
-	ret = vfiowc_read_file(t->resource_list, RESOURCE_LIST_MAX, &text, &len);
-	if (ret == 0) {
-		ret = vfiowc_resource_parse(text, t->bar, &start, &end);
-		free(text);
+	if (vfiowc_verify_window(t->sysfs_bdf, NULL, t->bar, t->offset, WCB_WINDOW_BYTES, &r,
+				 &verr) < 0) {
+		/* open_sysfs() checked the address: only memory can run out. */
+		snprintf(t->detail, sizeof(t->detail), "not verified: %.480s", verr.msg);
+		t->obtained = t->asked;
+		t->verified = vfiowc_memtype_name(VFIOWC_MT_UNVERIFIED);
+		t->verified_known = false;
+		t->mismatch = false;
+		t->is_wc = wc_file;
+		return;
 	}
-	if (ret < 0) {
-		snprintf(t->detail, sizeof(t->detail), "BAR %u's address unknown: %.300s: %s",
-			 t->bar, t->resource_list, strerror(-ret));
-	} else if ((ret = vfiowc_read_file(PAT_LIST, PAT_LIST_MAX, &text, &len)) < 0) {
-		snprintf(t->detail, sizeof(t->detail), "cannot read %s: %s%s", PAT_LIST,
-			 strerror(-ret), ret == -ENOENT ? " (debugfs not mounted, or not x86)" :
-			 ret == -EACCES ? " (root only)" : "");
-	} else {
-		start += t->offset;
-		end = start + WCB_WINDOW_BYTES;
-		vfiowc_pat_scan(text, len, start, end, &pat);
-		free(text);
-		r.verified = pat.type;
-		snprintf(t->detail, sizeof(t->detail),
-			 "%s, 0x%" PRIx64 "-0x%" PRIx64 ": %s (%u entries)", PAT_LIST, start, end,
-			 vfiowc_memtype_name(pat.type), pat.overlapping);
-	}
-	vfiowc_report_decide(&r);
+	snprintf(t->detail, sizeof(t->detail), "%s", r.detail);
 	t->obtained = vfiowc_attr_name(r.obtained);
 	t->verified = vfiowc_memtype_name(r.verified);
 	t->verified_known = memtype_known(r.verified);
@@ -168,6 +148,7 @@ static int open_sysfs(struct wcb_target *t, const struct wcb_options *o, char *e
 	unsigned int bar;
 	bool wc_file;
 	struct stat st;
+	char *dir;
 	int consumed = -1, fd;
 	void *p;
 
@@ -179,8 +160,13 @@ static int open_sysfs(struct wcb_target *t, const struct wcb_options *o, char *e
 	t->bar = bar;
 	t->offset = o->offset;
 	wc_file = base[consumed] != '\0';
-	snprintf(t->resource_list, sizeof(t->resource_list), "%.*s/resource",
-		 (int)(base - 1 - path), path);
+	/* The folder holding resourceN is named after the device's address. */
+	dir = strndup(path, (size_t)(base - 1 - path));
+	if (dir == NULL)
+		return fail(err, size, "out of memory");
+	snprintf(t->sysfs_bdf, sizeof(t->sysfs_bdf), "%s",
+		 strrchr(dir, '/') != NULL ? strrchr(dir, '/') + 1 : dir);
+	free(dir);
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return fail(err, size, "%s: %s%s", path, strerror(errno),

@@ -155,7 +155,7 @@ struct wcb_target {
 	char detail[WCB_TEXT_MAX];   /* what the verification saw */
 
 	/* sysfs targets: where the verification looks. */
-	char resource_list[WCB_TEXT_MAX];   /* the device's sysfs "resource" file */
+	char sysfs_bdf[32];          /* the device's address, from the path */
 	unsigned int bar;
 	uint64_t offset;
 

@@ -205,6 +205,18 @@ VFIOWC_API int vfiowc_map_region(struct vfiowc_dev *dev, unsigned int region,
  */
 VFIOWC_API void vfiowc_verify(const struct vfiowc_dev *dev, struct vfiowc_mapping *m);
 
+/*
+ * The same check for a mapping made without libvfiowc, e.g. of a sysfs
+ * resourceN or resourceN_wc file: [offset, offset + length) of BAR bar of
+ * the device at bdf. The caller sets r->asked and r->method (what the
+ * mapping should have given: VFIOWC_METHOD_SYSFS_WC for resourceN_wc,
+ * VFIOWC_METHOD_VFIO_MMAP for an uncached one); the rest of r is filled as
+ * by vfiowc_verify(). Returns 0, or a negative errno for a bad bdf.
+ */
+VFIOWC_API int vfiowc_verify_window(const char *bdf, const struct vfiowc_opts *opts,
+				    unsigned int bar, uint64_t offset, uint64_t length,
+				    struct vfiowc_report *r, struct vfiowc_error *err);
+
 /* munmap; m->addr becomes NULL. The BAR keeps its memory type until the
  * device is closed. */
 VFIOWC_API int vfiowc_unmap(struct vfiowc_mapping *m);

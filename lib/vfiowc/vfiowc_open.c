@@ -22,7 +22,7 @@
  * near this bound is a broken answer. */
 #define MAX_REGIONS 1024u
 
-static struct vfiowc_dev *dev_new(const char *bdf, const struct vfiowc_opts *opts,
+struct vfiowc_dev *vfiowc_dev_new(const char *bdf, const struct vfiowc_opts *opts,
 				  struct vfiowc_error *err)
 {
 	const char *sysfs_root = opts != NULL && opts->sysfs_root != NULL ? opts->sysfs_root : "/sys";
@@ -190,7 +190,7 @@ static int read_device_info(struct vfiowc_dev *dev, struct vfiowc_error *err)
 struct vfiowc_dev *vfiowc_open(const char *bdf, const struct vfiowc_opts *opts,
 			       struct vfiowc_error *err)
 {
-	struct vfiowc_dev *dev = dev_new(bdf, opts, err);
+	struct vfiowc_dev *dev = vfiowc_dev_new(bdf, opts, err);
 	unsigned int group;
 
 	if (dev == NULL)
@@ -214,7 +214,7 @@ struct vfiowc_dev *vfiowc_adopt_fd(int device_fd, const char *bdf,
 		vfiowc_fail(err, EBADF, bdf, "invalid device fd %d", device_fd);
 		return NULL;
 	}
-	dev = dev_new(bdf, opts, err);
+	dev = vfiowc_dev_new(bdf, opts, err);
 	if (dev == NULL)
 		return NULL;
 	dev->device_fd = device_fd;

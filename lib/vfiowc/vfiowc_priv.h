@@ -33,6 +33,12 @@ struct vfiowc_dev {
 	char *pat_list;
 };
 
+/* ---- vfiowc_open.c ---- */
+
+/* A handle that knows the device's paths and holds no file descriptor. */
+struct vfiowc_dev *vfiowc_dev_new(const char *bdf, const struct vfiowc_opts *opts,
+				  struct vfiowc_error *err);
+
 /* ---- vfiowc_error.c ---- */
 
 /* Fill err (when not NULL) with errnum and "who: <fmt>" (no prefix when

@@ -172,3 +172,20 @@ void vfiowc_verify(const struct vfiowc_dev *dev, struct vfiowc_mapping *m)
 			 vfiowc_memtype_name(r->verified), vfiowc_attr_name(r->obtained), seen);
 	}
 }
+
+int vfiowc_verify_window(const char *bdf, const struct vfiowc_opts *opts, unsigned int bar,
+			 uint64_t offset, uint64_t length, struct vfiowc_report *r,
+			 struct vfiowc_error *err)
+{
+	struct vfiowc_mapping m = {
+		.length = length, .region = bar, .offset = offset, .report = *r,
+	};
+	struct vfiowc_dev *dev = vfiowc_dev_new(bdf, opts, err);
+
+	if (dev == NULL)
+		return err != NULL ? -err->errnum : -EINVAL;
+	vfiowc_verify(dev, &m);
+	vfiowc_close(dev);
+	*r = m.report;
+	return 0;
+}

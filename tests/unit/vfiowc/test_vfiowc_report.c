@@ -7,10 +7,13 @@
  *
  * Two layers: hand-written rows for the cases that matter most (each one a
  * statement someone could check against doc/libvfiowc.md), then every
- * combination against the invariants.
+ * combination against the invariants. Last, vfiowc_verify_window() (a
+ * mapping made without libvfiowc) on a fake sysfs tree.
  */
+#include <errno.h>
 #include <string.h>
 
+#include "fake_tree.h"
 #include "vfiowc_priv.h"
 #include "unit_check.h"
 
@@ -159,10 +162,60 @@ static void test_names(void)
 	CHECK(strcmp(vfiowc_memtype_name((enum vfiowc_memtype)99), "?") == 0, "unknown type");
 }
 
+/* A resourceN_wc mapping of BAR 2 at 0xfe000000, checked by its window. */
+static void test_verify_window(void)
+{
+	static const char bdf[] = "0000:00:04.0";
+	struct vfiowc_opts opts;
+	struct vfiowc_report r;
+	struct vfiowc_error err;
+	struct fake_tree tree;
+
+	if (!fake_tree_init(&tree)) {
+		CHECK(false, "cannot build the fake tree: %s", strerror(errno));
+		return;
+	}
+	opts = (struct vfiowc_opts){ .sysfs_root = tree.sysfs, .pat_list = tree.pat };
+	CHECK(fake_tree_pci_device(&tree, bdf, NULL, -1) &&
+	      fake_tree_file(&tree, "sys/bus/pci/devices/0000:00:04.0/resource",
+			     "0x00000000febf0000 0x00000000febf3fff 0x0000000000040200\n"
+			     "0x0000000000000000 0x0000000000000000 0x0000000000000000\n"
+			     "0x00000000fe000000 0x00000000feffffff 0x000000000014220c\n") &&
+	      fake_tree_file(&tree, "pat_memtype_list",
+			     "PAT: [mem 0x00000000fe000000-0x00000000fe020000] write-combining\n"),
+	      "fake tree");
+
+	r = (struct vfiowc_report){ .asked = WC, .method = VFIOWC_METHOD_SYSFS_WC };
+	CHECK(vfiowc_verify_window(bdf, &opts, 2, 0x10000, 0x10000, &r, &err) == 0, "verify: %s",
+	      err.msg);
+	CHECK(r.obtained == WC && r.verified == VFIOWC_MT_WC && !r.mismatch && r.phys_known &&
+	      r.phys_start == 0xfe010000 && r.phys_end == 0xfe020000, "WC window: %s", r.detail);
+
+	/* The window past the WC entry: the list has nothing for it, so the
+	 * method's claim stands, unverified. */
+	r = (struct vfiowc_report){ .asked = WC, .method = VFIOWC_METHOD_SYSFS_WC };
+	CHECK(vfiowc_verify_window(bdf, &opts, 2, 0x100000, 0x1000, &r, &err) == 0, "verify");
+	CHECK(r.verified == VFIOWC_MT_NONE && r.obtained == WC && !r.mismatch, "no entry: %s",
+	      r.detail);
+
+	CHECK(fake_tree_file(&tree, "pat_memtype_list",
+			     "PAT: [mem 0x00000000fe000000-0x00000000ff000000] uncached-minus\n"),
+	      "PAT list");
+	r = (struct vfiowc_report){ .asked = WC, .method = VFIOWC_METHOD_SYSFS_WC };
+	CHECK(vfiowc_verify_window(bdf, &opts, 2, 0, 0x1000, &r, &err) == 0, "verify");
+	CHECK(r.obtained == UC && r.verified == VFIOWC_MT_UC_MINUS && r.mismatch &&
+	      strstr(r.detail, "MISMATCH") != NULL, "downgraded window: %s", r.detail);
+
+	CHECK(vfiowc_verify_window("not-a-bdf", &opts, 2, 0, 0x1000, &r, &err) == -EINVAL &&
+	      err.errnum == EINVAL, "bad address: %d", err.errnum);
+	fake_tree_remove(&tree);
+}
+
 int main(void)
 {
 	test_rows();
 	test_every_combination();
 	test_names();
+	test_verify_window();
 	return check_exit_code("vfiowc_report");
 }
