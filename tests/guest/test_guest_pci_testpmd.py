@@ -43,7 +43,6 @@ EXPECT = {
     "stock": ("uncached", "uncached-minus", "dma"),
     "wc": ("write-combining", "write-combining", "push"),
 }
-GUEST_WC_MODULE = f"/wcnic/vfio-wc/{wc_module.MODULE}"
 
 
 def emu_stats(path, outcome):
@@ -126,17 +125,13 @@ def main(argv):
     if args.vfio == "wc":
         if args.work_dir is None:
             parser.error("--vfio wc needs --work-dir")
-        try:
-            module = wc_module.build(guestbench.fetch(series), args.work_dir)
-        except guestbench.Skip as skip:
-            print(f"SKIP: {skip}")
-            return guestbench.results.EXIT_SKIP
-        except RuntimeError as err:
-            print(f"FAIL: {err}")
-            return guestbench.results.EXIT_FAIL
-        include.append(f"{module}={GUEST_WC_MODULE}")
-        env["WC_MODULE"] = GUEST_WC_MODULE
-        modules = wc_module.GUEST_MODULES
+        _, module, status = wc_module.build_or_exit_status(series, args.work_dir)
+        if module is None:
+            return status
+        options = wc_module.guest_options(module)
+        include += options["include"]
+        env.update(options["env"])
+        modules = options["modules"]
 
     name = f"guest-{args.vfio}-testpmd-{args.case}"
     with tempfile.TemporaryDirectory(prefix="wcnic-emu-") as work:

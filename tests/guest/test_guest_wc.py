@@ -97,20 +97,14 @@ def main(argv):
 
     case = CASES[args.case]
     series = os.environ.get(guestbench.guest.KERNEL_VARIABLE) or guestbench.DEFAULT_SERIES
-    try:
-        kernel = guestbench.fetch(series)
-        module = wc_module.build(kernel, args.work_dir)
-    except guestbench.Skip as skip:
-        print(f"SKIP: {skip}")
-        return 77
-    except RuntimeError as err:
-        print(f"FAIL: {err}")
-        return 1
+    _, module, status = wc_module.build_or_exit_status(series, args.work_dir)
+    if module is None:
+        return status
 
     host_word, guest_word = secrets.randbits(63) | 1, secrets.randbits(63) | 2
     env = {"HOST_WORD": f"0x{host_word:016x}", "GUEST_WORD": f"0x{guest_word:016x}",
            "WC_MODULE_VERSION": wc_module.version()}
-    include = [f"{module}=/wcnic/vfio-wc/{wc_module.MODULE}",
+    include = [f"{module}={wc_module.GUEST_PATH}",
                f"{HERE / 'guest-wc-lib.sh'}=/wcnic/guest-wc-lib.sh", *args.include]
     topology = {"devices": [f"pcie-root-port,id={ROOT_PORT},bus=pcie.0,chassis=1"],
                 "ivshmem_bus": ROOT_PORT} if case["root_port"] else {}

@@ -63,3 +63,30 @@ def build(kernel, work_dir):
             raise RuntimeError(f"building {SOURCE} for {kernel.abi} failed:\n"
                                f"{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
     return dest / MODULE
+
+
+# Where guest scripts find the module; testpmd-lib.sh and guest-wcbench.sh
+# load it when WC_MODULE is set.
+GUEST_PATH = f"/wcnic/vfio-wc/{MODULE}"
+
+
+def guest_options(module):
+    """Options for guestbench.run() that replace the kernel's vfio-pci by
+    the module built at `module`: include, env and modules."""
+    return {"include": [f"{module}={GUEST_PATH}"], "env": {"WC_MODULE": GUEST_PATH},
+            "modules": GUEST_MODULES}
+
+
+def build_or_exit_status(series, work_dir):
+    """(kernel, module path, None) when the module builds for `series`;
+    otherwise (None, None, exit status) after printing why: 77 when this
+    host cannot build modules (skip), 1 when the build fails."""
+    try:
+        kernel = guestbench.fetch(series)
+        return kernel, build(kernel, work_dir), None
+    except guestbench.Skip as skip:
+        print(f"SKIP: {skip}")
+        return None, None, guestbench.results.EXIT_SKIP
+    except RuntimeError as err:
+        print(f"FAIL: {err}")
+        return None, None, guestbench.results.EXIT_FAIL

@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""guest-stock-wcbench: wcbench against the ivshmem BAR in a TCG guest.
+"""guest-stock-wcbench, guest-wc-wcbench: wcbench against the ivshmem BAR
+in a TCG guest.
 
-The guest (guest-stock-wcbench.sh) runs wcbench through VFIO on Debian's
-stock vfio-pci asking WC and UC, and through sysfs resource2_wc, and checks
-what it reports. Afterwards the host reads the BAR file: the guest's stores
-must have arrived in the doorbell and the push ring, and nowhere else.
+The guest (guest-wcbench.sh) runs wcbench through VFIO asking WC and UC,
+and through sysfs resource2_wc, and checks what it reports: on Debian's
+stock vfio-pci (--vfio stock) WC falls back to UC with the reason; with this
+project's module (--vfio wc, drivers/vfio) WC is obtained by the UAPI.
+Afterwards the host reads the BAR file: the guest's stores must have arrived
+in the doorbell and the push ring, and nowhere else.
 """
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import guestbench  # noqa: E402  (after the path set-up above)
+import wc_module  # noqa: E402
 
 # wcbench's window (app/wcbench/wcbench.h, from wcnic_hw.h): queue 0's
 # 4-byte doorbell and its 64 KiB push ring.
@@ -43,12 +48,25 @@ def host_checks(guest, outcome):
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--wcbench", required=True, type=lambda p: Path(p).resolve())
+    parser.add_argument("--vfio", choices=["stock", "wc"], default="stock")
+    parser.add_argument("--work-dir", type=Path,
+                        help="--vfio wc: where the module is built, one folder per kernel")
     parser.add_argument("--log-dir", type=Path)
     parser.add_argument("--timeout", type=float, default=300)
     args = parser.parse_args(argv)
+    series = os.environ.get(guestbench.guest.KERNEL_VARIABLE) or guestbench.DEFAULT_SERIES
+    options = {"include": [], "env": {}, "modules": guestbench.VFIO_MODULES}
+    if args.vfio == "wc":
+        if args.work_dir is None:
+            parser.error("--vfio wc needs --work-dir")
+        _, module, status = wc_module.build_or_exit_status(series, args.work_dir)
+        if module is None:
+            return status
+        options = wc_module.guest_options(module)
     return guestbench.run(
-        HERE / "guest-stock-wcbench.sh", name="guest-stock-wcbench",
-        include=[f"{args.wcbench}=/usr/bin/wcbench"], timeout=args.timeout,
+        HERE / "guest-wcbench.sh", name=f"guest-{args.vfio}-wcbench", kernel_series=series,
+        include=[f"{args.wcbench}=/usr/bin/wcbench", *options["include"]],
+        env=options["env"], modules=options["modules"], timeout=args.timeout,
         log_dir=args.log_dir, after=host_checks)
 
 

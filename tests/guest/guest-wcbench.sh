@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # shellcheck shell=dash
 #
-# guest-stock-wcbench, guest side: wcbench on the ivshmem BAR through VFIO
-# with Debian's stock vfio-pci, under TCG. Asked for WC it gets UC and must
-# say so; asked for UC it gets UC; through sysfs resource2_wc it gets WC.
+# guest-stock-wcbench and guest-wc-wcbench, guest side: wcbench on the
+# ivshmem BAR through VFIO, under TCG. With Debian's stock vfio-pci, asked
+# for WC it gets UC and must say so; with this project's module (WC_MODULE
+# set: load it first) it gets WC by the mmap-attribute UAPI, verified in the
+# PAT list. Asked for UC it gets UC; through sysfs resource2_wc it gets WC.
 # Every run goes end to end and warns that TCG makes the figures
-# meaningless. test_guest_stock_wcbench.py checks on the host that the
-# stores reached the BAR, and only the doorbell and the push ring.
+# meaningless. test_guest_wcbench.py checks on the host that the stores
+# reached the BAR, and only the doorbell and the push ring.
 # shellcheck source=guest-lib.sh
 . /wcnic/guest-lib.sh
 
@@ -35,21 +37,35 @@ bench() {
 	fi
 }
 
+if [ -n "$WC_MODULE" ]; then
+	wcnic_check wc-module-load insmod "$WC_MODULE" || exit 0
+fi
 bdf=$(wcnic_ivshmem_bdf)
 [ -n "$bdf" ] || { wcnic_fail ivshmem-found "no PCI device 1af4:1110"; exit 0; }
 wcnic_check bind-vfio wcnic_bind_vfio "$bdf" || exit 0
 wcnic_wait_path "/dev/vfio/$(wcnic_iommu_group "$bdf")" || wcnic_fail vfio-group "no /dev/vfio node"
 
-# WC asked: the stock kernel has no mmap-attribute UAPI, so the mapping is
-# uncached, and the report says so.
+# WC asked. The stock kernel has no mmap-attribute UAPI, so the mapping is
+# uncached, and the report says so; the module grants WC.
 if bench wc-runs /tmp/wc.json --vfio "$bdf" --region 2 --attr wc --format json; then
 	expect wc-asked /tmp/wc.json '"asked": "wc"'
-	expect wc-obtained-uc /tmp/wc.json '"obtained": "uc"'
-	expect wc-method /tmp/wc.json '"method": "vfio-mmap"'
-	expect wc-pat-uncached-minus /tmp/wc.json '"verified": "uncached-minus"'
-	expect wc-fallback-reason /tmp/wc.json 'ENOTTY'
-	expect wc-warns-uc /tmp/wc.json 'write-combining asked but uncached obtained'
-	expect wc-warns-uc-stderr /tmp/wc.json.err 'WARNING: write-combining asked but uncached'
+	if [ -n "$WC_MODULE" ]; then
+		expect wc-obtained-wc /tmp/wc.json '"obtained": "wc"'
+		expect wc-method-uapi /tmp/wc.json '"method": "uapi"'
+		expect wc-pat-write-combining /tmp/wc.json '"verified": "write-combining"'
+		if grep -q 'uncached obtained' /tmp/wc.json; then
+			wcnic_fail wc-no-fallback-warning "WC obtained, yet warned about a fallback"
+		else
+			wcnic_pass wc-no-fallback-warning
+		fi
+	else
+		expect wc-obtained-uc /tmp/wc.json '"obtained": "uc"'
+		expect wc-method /tmp/wc.json '"method": "vfio-mmap"'
+		expect wc-pat-uncached-minus /tmp/wc.json '"verified": "uncached-minus"'
+		expect wc-fallback-reason /tmp/wc.json 'ENOTTY'
+		expect wc-warns-uc /tmp/wc.json 'write-combining asked but uncached obtained'
+		expect wc-warns-uc-stderr /tmp/wc.json.err 'WARNING: write-combining asked but uncached'
+	fi
 	expect tcg-cpu-model /tmp/wc.json '"cpu_model": "QEMU TCG'
 	expect tcg-signature /tmp/wc.json '"hypervisor_signature": "TCGTCGTCGTCG"'
 	expect tcg-is-emulator /tmp/wc.json '"emulator": true'
@@ -60,8 +76,11 @@ fi
 
 # UC asked: uncached, no fallback to report, still the emulator warning.
 if bench uc-runs /tmp/uc.txt --vfio "$bdf" --region 2 --attr uc; then
+	# The module takes the UC request through the UAPI too (attrs 0).
+	method=vfio-mmap
+	[ -n "$WC_MODULE" ] && method=uapi
 	expect uc-memory-type /tmp/uc.txt \
-		'asked uc, obtained uc, verified uncached-minus (method vfio-mmap)'
+		"asked uc, obtained uc, verified uncached-minus (method $method)"
 	expect uc-tcg-warned /tmp/uc.txt 'WARNING: running under QEMU TCG, an emulator'
 	if grep -q 'write-combining asked' /tmp/uc.txt; then
 		wcnic_fail uc-no-wc-warning "UC asked, yet warned about a WC fallback"
