@@ -58,11 +58,6 @@ static int open_anon(struct wcb_target *t, char *err, size_t size)
 	return 0;
 }
 
-static bool memtype_known(enum vfiowc_memtype m)
-{
-	return m != VFIOWC_MT_UNVERIFIED && m != VFIOWC_MT_NONE;
-}
-
 /* Copy libvfiowc's report into the target's fields. */
 static void take_vfio_report(struct wcb_target *t)
 {
@@ -72,7 +67,7 @@ static void take_vfio_report(struct wcb_target *t)
 	t->obtained = vfiowc_attr_name(r->obtained);
 	t->method = vfiowc_method_name(r->method);
 	t->verified = vfiowc_memtype_name(r->verified);
-	t->verified_known = memtype_known(r->verified);
+	t->verified_known = vfiowc_memtype_verified(r->verified);
 	t->mismatch = r->mismatch;
 	t->is_wc = r->obtained == VFIOWC_ATTR_WC;
 	snprintf(t->reason, sizeof(t->reason), "%s", r->reason);
@@ -137,7 +132,7 @@ static void verify_sysfs(struct wcb_target *t)
 	snprintf(t->detail, sizeof(t->detail), "%s", r.detail);
 	t->obtained = vfiowc_attr_name(r.obtained);
 	t->verified = vfiowc_memtype_name(r.verified);
-	t->verified_known = memtype_known(r.verified);
+	t->verified_known = vfiowc_memtype_verified(r.verified);
 	t->mismatch = r.mismatch;
 	t->is_wc = r.obtained == VFIOWC_ATTR_WC;
 }

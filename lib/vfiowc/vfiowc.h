@@ -221,6 +221,10 @@ VFIOWC_API int vfiowc_verify_window(const char *bdf, const struct vfiowc_opts *o
  * device is closed. */
 VFIOWC_API int vfiowc_unmap(struct vfiowc_mapping *m);
 
+/* True when t is one memory type the PAT list showed for the whole
+ * mapping: not unverified, none or conflict. */
+VFIOWC_API bool vfiowc_memtype_verified(enum vfiowc_memtype t);
+
 /* "uc", "wc" */
 VFIOWC_API const char *vfiowc_attr_name(enum vfiowc_attr a);
 /* "none", "uapi", "sysfs-wc", "vfio-mmap" */

@@ -42,6 +42,11 @@ const char *vfiowc_method_name(enum vfiowc_method m)
 
 /* The concrete types use the kernel's own names: the PAT parser matches
  * list lines against these strings. */
+bool vfiowc_memtype_verified(enum vfiowc_memtype t)
+{
+	return t != VFIOWC_MT_UNVERIFIED && t != VFIOWC_MT_NONE && t != VFIOWC_MT_CONFLICT;
+}
+
 const char *vfiowc_memtype_name(enum vfiowc_memtype t)
 {
 	switch (t) {

@@ -54,15 +54,22 @@ check_probe() {
 # forward RUN PORT: txonly for RUN_SECONDS; the port's and the device's
 # counts must agree; reports the packets for the host's comparison.
 forward() {
-	local run="$1" port="$2" tx dev_tx errors
+	local run="$1" port="$2" tx dev_tx errors tries
 	testpmd_cmd start || { wcnic_fail "start-$run" "$(testpmd_log_tail 10)"; return; }
 	sleep "$RUN_SECONDS"
 	testpmd_cmd stop || { wcnic_fail "stop-$run" "$(testpmd_log_tail 10)"; return; }
 	tx=$(testpmd_value TX-packets)
-	# Let the device finish what the last doorbell announced.
-	sleep 1
-	testpmd_cmd "show port xstats $port"
-	dev_tx=$(testpmd_value dev_tx_packets)
+	# The device finishes what the last doorbell announced on its own time
+	# (a host process, its counters refreshed once per pass): ask until it
+	# has counted them all, for up to 30 s.
+	tries=0
+	while :; do
+		testpmd_cmd "show port xstats $port"
+		dev_tx=$(testpmd_value dev_tx_packets)
+		[ "$dev_tx" = "$tx" ] || [ "$tries" -ge 60 ] && break
+		tries=$((tries + 1))
+		sleep 0.5
+	done
 	errors=$(testpmd_value dev_errors)
 	if [ "${tx:-0}" -gt 0 ] && [ "$tx" = "$dev_tx" ]; then
 		wcnic_result "tx-run-$run" PASS "packets=$tx"

@@ -36,7 +36,7 @@ port_devargs(const char *devargs, char *out, size_t size)
 void
 pmd_test_eal_init(const char *prog, const char *devargs)
 {
-	const char *pci = getenv(PMD_TEST_PCI_VARIABLE);
+	const char *pci = getenv(PMD_TEST_PCI_VARIABLE), *expect_mem;
 	char dev[256], prefix[64], port_args[256];
 	char *vdev_eal[] = { (char *)(uintptr_t)prog, "-l", "0", "--no-pci", "--no-huge", "-m", "256",
 			     "--no-shconf", "--no-telemetry", prefix, "--vdev", dev,
@@ -67,6 +67,12 @@ pmd_test_eal_init(const char *prog, const char *devargs)
 		printf("FAIL: port 0 is not a net_wcnic port\n");
 		exit(1);
 	}
+	expect_mem = getenv(PMD_TEST_EXPECT_MEM_VARIABLE);
+	if (expect_mem != NULL && expect_mem[0] != '\0')
+		CHECK(strcmp(rte_pmd_wcnic_mem_type_name(info.mem_type), expect_mem) == 0 &&
+		      info.mem_type_verified, "BAR memory type %s (%s, %s), expected %s, verified",
+		      rte_pmd_wcnic_mem_type_name(info.mem_type), info.mem_type_source,
+		      info.mem_type_verified ? "verified" : "not verified", expect_mem);
 }
 
 struct rte_mempool *

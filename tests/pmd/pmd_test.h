@@ -26,11 +26,15 @@ extern int pmd_test_failures;
 
 /* Names a PCI device (a BDF) to test instead of the in-process vdev. */
 #define PMD_TEST_PCI_VARIABLE "WCNIC_TEST_PCI"
+/* The BAR memory type the port must report, verified ("write-combining",
+ * "uncached"); unset: not checked. */
+#define PMD_TEST_EXPECT_MEM_VARIABLE "WCNIC_TEST_EXPECT_MEM"
 
 /*
  * EAL with one vdev "net_wcnic0,<devargs>" as port 0, or, when the
  * environment names a PCI device, that device with the port's part of
- * devargs. Exits the process on failure.
+ * devargs. Exits the process on failure; a memory type other than the
+ * one the environment expects counts as a failed check.
  */
 void pmd_test_eal_init(const char *prog, const char *devargs);
 

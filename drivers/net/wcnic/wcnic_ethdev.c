@@ -466,6 +466,8 @@ wcnic_ethdev_init(struct rte_eth_dev *dev, const char *name)
 	ad->info.push_entry_size = ad->args.entry_size;
 
 	dev->dev_ops = &wcnic_eth_dev_ops;
+	/* Set only on success: rte_eth_dev_release_port() frees mac_addrs, and
+	 * this one points into the adapter (close clears it again). */
 	dev->data->mac_addrs = &ad->mac;
 	dev->data->mtu = RTE_ETHER_MTU;
 	/* The MAC is programmed at start: ethdev must restore it before, not after. */

@@ -15,9 +15,10 @@
  * BAR2 before that, not even the signature check: a pread() on the device
  * fd would map the BAR uncached inside the kernel too.
  *
- * Devices: an ivshmem device without the wcnic signature (another user of
- * ivshmem) is left alone without an error: probe returns 1 and the bus
- * moves on.
+ * Devices: an ivshmem device not bound to vfio-pci, or without the wcnic
+ * signature (another user of ivshmem), is left alone without an error:
+ * probe returns 1 and the bus moves on. Nothing but VFIO set-up and BAR2's
+ * signature read touches a device before it is known to be a wcnic.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -31,39 +32,13 @@
 #include "wcnic_ethdev.h"
 #include "wcnic_log.h"
 
-/* PCI command register bits (PCI Local Bus spec, config offset 4). */
-#define PCI_COMMAND_OFFSET  0x04
-#define PCI_COMMAND_MEMORY  0x2
-#define PCI_COMMAND_MASTER  0x4
-
 struct wcnic_pci {
 	struct rte_pci_device *pdev;
 	int vfio_fd;                 /* from rte_vfio_setup_device(); -1 when closed */
+	bool bus_master;             /* this driver turned bus mastering on */
 	struct vfiowc_dev *vfiowc;   /* libvfiowc's view of that fd */
 	struct vfiowc_mapping bar;   /* BAR2, mapped with the memory type we asked for */
 };
-
-/*
- * Memory decoding and bus mastering on: the BAR must answer, and a real
- * device fetches descriptors and frames by DMA. Config space is not BAR2,
- * so this cannot fix the BAR's memory type. DPDK's config accessors reach
- * the device through the fd kept in the interrupt handle.
- */
-static int
-pci_enable(struct wcnic_pci *wp, bool on)
-{
-	uint16_t cmd;
-
-	if (rte_pci_read_config(wp->pdev, &cmd, sizeof(cmd), PCI_COMMAND_OFFSET) != sizeof(cmd))
-		return -EIO;
-	if (on)
-		cmd |= PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
-	else
-		cmd &= ~PCI_COMMAND_MASTER;
-	if (rte_pci_write_config(wp->pdev, &cmd, sizeof(cmd), PCI_COMMAND_OFFSET) != sizeof(cmd))
-		return -EIO;
-	return 0;
-}
 
 static void
 pci_teardown(struct wcnic_pci *wp)
@@ -74,8 +49,9 @@ pci_teardown(struct wcnic_pci *wp)
 		vfiowc_unmap(&wp->bar);
 	/* The adopted fd stays DPDK's: vfiowc_close() frees only the handle. */
 	vfiowc_close(wp->vfiowc);
+	if (wp->bus_master)
+		rte_pci_set_bus_master(wp->pdev, false);
 	if (wp->vfio_fd >= 0) {
-		pci_enable(wp, false);
 		rte_intr_dev_fd_set(wp->pdev->intr_handle, -1);
 		rte_vfio_release_device(rte_pci_get_sysfs_path(), wp->pdev->name, wp->vfio_fd);
 	}
@@ -110,9 +86,7 @@ record_mem_type(struct wcnic_adapter *ad, const struct vfiowc_report *r)
 {
 	ad->info.mem_type = r->obtained == VFIOWC_ATTR_WC ? RTE_PMD_WCNIC_MEM_WC
 							  : RTE_PMD_WCNIC_MEM_UC;
-	ad->info.mem_type_verified = r->verified != VFIOWC_MT_UNVERIFIED &&
-				     r->verified != VFIOWC_MT_NONE &&
-				     r->verified != VFIOWC_MT_CONFLICT && !r->mismatch;
+	ad->info.mem_type_verified = vfiowc_memtype_verified(r->verified) && !r->mismatch;
 	snprintf(ad->info.mem_type_source, sizeof(ad->info.mem_type_source), "%s, PAT: %s",
 		 vfiowc_method_name(r->method), vfiowc_memtype_name(r->verified));
 }
@@ -145,11 +119,9 @@ pci_device_open(struct rte_pci_device *pdev, struct wcnic_pci **out)
 		ret = -ENODEV;
 		goto fail;
 	}
+	/* DPDK's config-space accessors reach the device through this fd. */
 	ret = rte_intr_dev_fd_set(pdev->intr_handle, wp->vfio_fd);
-	if (ret == 0)
-		ret = pci_enable(wp, true);
 	if (ret != 0) {
-		WCNIC_LOG(ERR, "%s: cannot enable memory decoding and bus mastering", pdev->name);
 		ret = -EIO;
 		goto fail;
 	}
@@ -180,6 +152,26 @@ pci_device_open(struct rte_pci_device *pdev, struct wcnic_pci **out)
 	/* Some kernels record the user mapping's memory type only at its first
 	 * fault, which the signature read just caused: verify now. */
 	vfiowc_verify(wp->vfiowc, &wp->bar);
+
+	/*
+	 * A wcnic from here on. The device model behind an ivshmem carrier
+	 * reads guest memory by guest-physical address: it cannot see the
+	 * guest's IOMMU tables.
+	 */
+	if (rte_eal_iova_mode() != RTE_IOVA_PA) {
+		WCNIC_LOG(ERR, "%s: the ivshmem carrier needs physical addresses for DMA: "
+			  "run with --iova-mode=pa", pdev->name);
+		ret = -ENOTSUP;
+		goto fail;
+	}
+	/* vfio-pci enabled memory decoding; a real device also fetches
+	 * descriptors and frames by DMA. */
+	if (rte_pci_set_bus_master(pdev, true) != 0) {
+		WCNIC_LOG(ERR, "%s: cannot enable bus mastering", pdev->name);
+		ret = -EIO;
+		goto fail;
+	}
+	wp->bus_master = true;
 	*out = wp;
 	return 0;
 fail:
@@ -215,19 +207,12 @@ wcnic_pci_probe(struct rte_pci_driver *drv __rte_unused, struct rte_pci_device *
 		WCNIC_LOG(ERR, "%s: secondary processes are not supported", name);
 		return -ENOTSUP;
 	}
+	/* Without RTE_PCI_DRV_NEED_MAPPING the bus hands over devices bound to
+	 * any driver: ivshmem devices of other users are left alone. */
 	if (pdev->kdrv != RTE_PCI_KDRV_VFIO) {
-		WCNIC_LOG(ERR, "%s: bind the device to vfio-pci first (dpdk-devbind.py -b vfio-pci %s)",
-			  name, name);
-		return -ENODEV;
-	}
-	/*
-	 * The device model behind an ivshmem carrier reads guest memory by
-	 * guest-physical address: it cannot see the guest's IOMMU tables.
-	 */
-	if (rte_eal_iova_mode() != RTE_IOVA_PA) {
-		WCNIC_LOG(ERR, "%s: the ivshmem carrier needs physical addresses for DMA: "
-			  "run with --iova-mode=pa", name);
-		return -ENOTSUP;
+		WCNIC_LOG(NOTICE, "%s: not bound to vfio-pci, left alone (to use it as a wcnic: "
+			  "dpdk-devbind.py -b vfio-pci %s)", name, name);
+		return 1;
 	}
 	ret = wcnic_devargs_parse(pdev->device.devargs, false, &args);
 	if (ret != 0)
@@ -255,7 +240,6 @@ wcnic_pci_probe(struct rte_pci_driver *drv __rte_unused, struct rte_pci_device *
 	ret = wcnic_ethdev_init(dev, name);
 	if (ret != 0) {
 		pci_close(ad);
-		dev->data->mac_addrs = NULL;
 		rte_eth_dev_release_port(dev);
 		return ret;
 	}

@@ -184,7 +184,6 @@ wcnic_vdev_probe(struct rte_vdev_device *vdev)
 	ret = wcnic_ethdev_init(dev, name);
 	if (ret != 0) {
 		vdev_close(ad);
-		dev->data->mac_addrs = NULL;
 		rte_eth_dev_release_port(dev);
 		return ret;
 	}

@@ -157,6 +157,10 @@ static void test_names(void)
 			CHECK(strcmp(seen[i], seen[j]) != 0, "types %zu and %zu share '%s'", i, j,
 			      seen[i]);
 	}
+	for (size_t i = 0; i < COUNT(types); i++)
+		CHECK(vfiowc_memtype_verified(types[i]) ==
+		      (types[i] != VFIOWC_MT_UNVERIFIED && types[i] != VFIOWC_MT_NONE &&
+		       types[i] != VFIOWC_MT_CONFLICT), "%s verified?", vfiowc_memtype_name(types[i]));
 	CHECK(strcmp(vfiowc_attr_name((enum vfiowc_attr)7), "?") == 0, "unknown attribute");
 	CHECK(strcmp(vfiowc_method_name((enum vfiowc_method)9), "?") == 0, "unknown method");
 	CHECK(strcmp(vfiowc_memtype_name((enum vfiowc_memtype)99), "?") == 0, "unknown type");
