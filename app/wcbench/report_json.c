@@ -6,31 +6,15 @@
  * guest without Python) can read it too. A figure a row does not have is
  * null.
  */
+#include "json_text.h"
 #include "wcbench.h"
-
-/* A JSON string: quotes, backslashes and control characters escaped. */
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 static void json_key_str(FILE *f, const char *indent, const char *key, const char *value,
 			 bool last)
 {
 	fprintf(f, "%s\"%s\": ", indent, key);
 	if (value != NULL)
-		json_str(f, value);
+		json_write_string(f, value);
 	else
 		fputs("null", f);
 	fputs(last ? "\n" : ",\n", f);
@@ -131,7 +115,7 @@ static void json_settings(FILE *f, const struct wcb_report *r)
 		if (!res->store_run[v])
 			continue;
 		fputs(first ? "" : ", ", f);
-		json_str(f, wc_store_variant_name(v));
+		json_write_string(f, wc_store_variant_name(v));
 		first = false;
 	}
 	fputs("],\n    \"skipped\": [", f);
@@ -140,9 +124,9 @@ static void json_settings(FILE *f, const struct wcb_report *r)
 		if (res->store_skipped[v] == NULL)
 			continue;
 		fputs(first ? "\n      {\"name\": " : ",\n      {\"name\": ", f);
-		json_str(f, wc_store_variant_name(v));
+		json_write_string(f, wc_store_variant_name(v));
 		fputs(", \"reason\": ", f);
-		json_str(f, res->store_skipped[v]);
+		json_write_string(f, res->store_skipped[v]);
 		fputc('}', f);
 		first = false;
 	}
@@ -157,7 +141,7 @@ static void json_row(FILE *f, const struct wcb_report *r, const struct wcb_row *
 	if (row->pattern == WCB_PAT_DOORBELL)
 		fputs("null", f);
 	else
-		json_str(f, wc_store_variant_name(row->store));
+		json_write_string(f, wc_store_variant_name(row->store));
 	fprintf(f, ", \"fence\": %s, \"entry_bytes\": %u, \"burst\": %u,\n     \"per_doorbell\": ",
 		row->fence ? "true" : "false", row->entry_bytes, wcb_row_entries(row));
 	json_stats(f, r, wcb_row_has_doorbell(row), &row->cycles, 1);
@@ -178,7 +162,7 @@ void wcb_report_json(FILE *f, const struct wcb_report *r)
 	fputs("  ],\n  \"warnings\": [", f);
 	for (unsigned int i = 0; i < r->warnings->n; i++) {
 		fputs(i == 0 ? "\n    " : ",\n    ", f);
-		json_str(f, r->warnings->text[i]);
+		json_write_string(f, r->warnings->text[i]);
 	}
 	fputs(r->warnings->n != 0 ? "\n  ]\n}\n" : "]\n}\n", f);
 }

@@ -9,22 +9,8 @@
 #include <unistd.h>
 
 #include "emu_report.h"
-
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
+#include "file_atomic.h"
+#include "json_text.h"
 
 static const char *json_bool(bool b)
 {
@@ -47,7 +33,7 @@ static void json_ram(FILE *f, const struct emu *e)
 	unsigned int i;
 
 	fprintf(f, "  \"ram\": {\"path\": ");
-	json_string(f, e->cfg.ram_path);
+	json_write_string(f, e->cfg.ram_path);
 	fprintf(f, ", \"size\": %" PRIu64 ", \"pieces\": [", e->ram.len);
 	for (i = 0; i < 2; i++) {
 		if (piece[i]->len == 0)
@@ -103,7 +89,7 @@ static void json_tap(FILE *f, const struct emu_tap *t)
 		return;
 	}
 	fprintf(f, "  \"tap\": {\"name\": ");
-	json_string(f, t->name);
+	json_write_string(f, t->name);
 	fprintf(f, ", \"tx_frames\": %" PRIu64 ", \"tx_bytes\": %" PRIu64 ", \"tx_dropped\": %"
 		PRIu64 ", \"rx_frames\": %" PRIu64 ", \"rx_bytes\": %" PRIu64 ", \"rx_dropped\": %"
 		PRIu64 "}\n", t->tx_frames, t->tx_bytes, t->tx_dropped, t->rx_frames, t->rx_bytes,
@@ -116,7 +102,7 @@ static void json_document(FILE *f, const struct emu *e, const struct wcnic_model
 
 	fprintf(f, "{\n  \"version\": 1,\n  \"backend\": \"%s\",\n", emu_backend_name(&e->cfg));
 	fprintf(f, "  \"bar\": {\"path\": ");
-	json_string(f, e->cfg.bar_path);
+	json_write_string(f, e->cfg.bar_path);
 	fprintf(f, ", \"size\": %" PRIu64 "},\n", e->bar.len);
 	json_ram(f, e);
 	json_device(f, s);
@@ -132,35 +118,27 @@ static void json_document(FILE *f, const struct emu *e, const struct wcnic_model
 	fprintf(f, "}\n");
 }
 
+struct json_args {
+	const struct emu *e;
+	const struct wcnic_model_stats *s;
+};
+
+static void fill_json(FILE *f, void *arg)
+{
+	const struct json_args *a = arg;
+
+	json_document(f, a->e, a->s);
+}
+
 int emu_report_json(const struct emu *e, const struct wcnic_model_stats *s, const char *path)
 {
-	char tmp[PATH_MAX];
-	FILE *f;
-	int n;
+	struct json_args args = { .e = e, .s = s };
+	const char *step;
 
-	n = snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		fprintf(stderr, "wcnic-emu: --stats-json %s: path too long\n", path);
-		return -1;
-	}
-	f = fopen(tmp, "w");
-	if (f == NULL) {
-		fprintf(stderr, "wcnic-emu: --stats-json %s: cannot create %s: %s\n", path, tmp,
+	/* Tests poll for the file: it appears whole or not at all. */
+	if (file_write_atomic(path, fill_json, &args, &step) != 0) {
+		fprintf(stderr, "wcnic-emu: --stats-json %s: cannot %s it: %s\n", path, step,
 			strerror(errno));
-		return -1;
-	}
-	json_document(f, e, s);
-	/* | not ||: the file is closed whatever ferror() says. */
-	if (ferror(f) | fclose(f)) {
-		fprintf(stderr, "wcnic-emu: --stats-json %s: cannot write %s: %s\n", path, tmp,
-			strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) != 0) {
-		fprintf(stderr, "wcnic-emu: --stats-json %s: cannot rename %s to it: %s\n", path, tmp,
-			strerror(errno));
-		unlink(tmp);
 		return -1;
 	}
 	return 0;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file_atomic.h"
 #include "emu.h"
 #include "emu_report.h"
 
@@ -59,24 +60,20 @@ static int install_signals(void)
 	return 0;
 }
 
-/* The ready file appears complete or not at all: written aside, renamed. */
+static void fill_ready_file(FILE *f, void *arg)
+{
+	(void)arg;
+	fprintf(f, "%ld\n", (long)getpid());
+}
+
+/* The ready file appears complete or not at all: the bench polls for it. */
 static int write_ready_file(const char *path)
 {
-	char tmp[PATH_MAX];
-	FILE *f;
-	int n;
+	const char *step;
 
-	n = snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-	if (n < 0 || (size_t)n >= sizeof(tmp) || (f = fopen(tmp, "w")) == NULL) {
-		fprintf(stderr, "wcnic-emu: ready file %s: cannot create: %s\n", path,
-			n < 0 || (size_t)n >= sizeof(tmp) ? "path too long" : strerror(errno));
-		return -1;
-	}
-	fprintf(f, "%ld\n", (long)getpid());
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		fprintf(stderr, "wcnic-emu: ready file %s: cannot write: %s\n", path,
+	if (file_write_atomic(path, fill_ready_file, NULL, &step) != 0) {
+		fprintf(stderr, "wcnic-emu: ready file %s: cannot %s it: %s\n", path, step,
 			strerror(errno));
-		unlink(tmp);
 		return -1;
 	}
 	return 0;
