@@ -19,29 +19,35 @@
 
 #include <vfio_mmap_attrs.h>
 
-/* What VFIO_DEVICE_GET_REGION_INFO handed out for one mmap-able region. */
+/*
+ * What VFIO_DEVICE_GET_REGION_INFO left for one mmap-able BAR. Its key in
+ * the tree is the BAR's offset range, [index << 40, (index << 40) + size).
+ */
 struct vfio_pci_wc_entry {
-	u32 index;	/* region index: VFIO_PCI_BAR0_REGION_INDEX ... */
-	u32 flags;	/* VFIO_REGION_INFO_FLAG_{READ,WRITE,MMAP} of the region */
-	u64 offset;	/* the region's mmap offset, index << 40 as in stock vfio-pci */
-	u64 size;	/* the region's size; the entry covers [offset, offset + size) */
-	u32 attrs;	/* VFIO_MMAP_ATTR_*, applied by later mmaps of the region */
+	u32 index;	/* the BAR, 0 to 5 (VFIO_PCI_BAR*_REGION_INDEX) */
+	u32 attrs;	/* VFIO_MMAP_ATTR_*, applied by later mmaps of the BAR */
 };
 
 struct vfio_pci_wc_device {
 	/* First member: vfio_alloc_device() checks its offset is 0. */
 	struct vfio_pci_core_device core;
 	/*
-	 * Serialises attribute changes, the choice of a BAR's memory type
-	 * and the mmaps that depend on both. Taken inside mmap_lock by the
-	 * mmap path, so it is never held across a user copy (a fault there
-	 * would take mmap_lock inside it).
+	 * Serialises attribute changes, the choice of a BAR's memory type,
+	 * the mmaps that depend on both and ioeventfd_setups. Taken inside
+	 * mmap_lock by the mmap path, so it is never held across a user copy
+	 * (a fault there would take mmap_lock inside it).
 	 */
 	struct mutex attrs_lock;
 	/* mmap offset range -> struct vfio_pci_wc_entry, for this open */
 	struct maple_tree mmap_tree;
-	/* core.barmap[i] was created write-combined in this open */
+	/*
+	 * core.barmap[i] was created write-combined in this open. Written
+	 * under attrs_lock before that barmap is published, so write() reads
+	 * it without the lock (see vfio_pci_wc_write()).
+	 */
 	bool bar_wc[PCI_STD_NUM_BARS];
+	/* VFIO_DEVICE_IOEVENTFD calls checked and now in the core, per BAR */
+	unsigned int ioeventfd_setups[PCI_STD_NUM_BARS];
 };
 
 static inline struct vfio_pci_wc_device *to_wc_device(struct vfio_device *core_vdev)
@@ -56,9 +62,11 @@ long vfio_pci_wc_get_region_info(struct vfio_pci_wc_device *wdev,
 struct vfio_pci_wc_entry *vfio_pci_wc_tree_find(struct vfio_pci_wc_device *wdev, u64 offset);
 void vfio_pci_wc_tree_clear(struct vfio_pci_wc_device *wdev);
 
-/* vfio_pci_wc_attrs.c: the attribute, a BAR's memory type, mmap */
+/* vfio_pci_wc_attrs.c: the attribute, a BAR's memory type, its users */
 long vfio_pci_wc_set_mmap_attrs(struct vfio_pci_wc_device *wdev,
 				struct vfio_mmap_attrs __user *arg);
+long vfio_pci_wc_ioeventfd(struct vfio_pci_wc_device *wdev,
+			   struct vfio_device_ioeventfd __user *arg);
 int vfio_pci_wc_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma);
 ssize_t vfio_pci_wc_write(struct vfio_device *core_vdev, const char __user *buf,
 			  size_t count, loff_t *ppos);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VFIO_DEVICE_SET_MMAP_ATTRS and the mmaps it affects.
+ * VFIO_DEVICE_SET_MMAP_ATTRS, the mmaps it affects, and the other users of
+ * a BAR's kernel mapping that its memory type concerns (write(), ioeventfd).
  *
  * The x86 PAT trap: the kernel keeps one memory type per physical range,
  * and vfio_pci_core_mmap() creates an uncached-minus kernel mapping of the
@@ -28,21 +29,18 @@
  */
 static bool bar_can_wc(struct vfio_pci_wc_device *wdev, u32 index)
 {
-	struct pci_dev *pdev = wdev->core.pdev;
-	unsigned long flags;
+	unsigned long flags = pci_resource_flags(wdev->core.pdev, index);
 
-	if (index >= PCI_STD_NUM_BARS || index == wdev->core.msix_bar)
+	if (index == wdev->core.msix_bar)
 		return false;
-	flags = pci_resource_flags(pdev, index);
 	return (flags & IORESOURCE_MEM) && (flags & IORESOURCE_PREFETCH);
 }
 
-/* The BAR's memory type is already fixed in this open, and is not @wc. */
+/* BAR @index's memory type is already fixed in this open, and is not @wc. */
 static bool bar_type_conflicts(struct vfio_pci_wc_device *wdev, u32 index, bool wc)
 {
 	lockdep_assert_held(&wdev->attrs_lock);
-	return index < PCI_STD_NUM_BARS && wdev->core.barmap[index] &&
-	       wdev->bar_wc[index] != wc;
+	return wdev->core.barmap[index] && wdev->bar_wc[index] != wc;
 }
 
 long vfio_pci_wc_set_mmap_attrs(struct vfio_pci_wc_device *wdev,
@@ -66,12 +64,12 @@ long vfio_pci_wc_set_mmap_attrs(struct vfio_pci_wc_device *wdev,
 
 	mutex_lock(&wdev->attrs_lock);
 	entry = vfio_pci_wc_tree_find(wdev, req.offset);
-	if (!entry || !(entry->flags & VFIO_REGION_INFO_FLAG_MMAP)) {
+	if (!entry) {
 		pci_dbg(pdev, "SET_MMAP_ATTRS: offset 0x%llx: no mmap-able region whose info was read in this open\n",
 			req.offset);
 		ret = -EINVAL;
 	} else if (wc && !bar_can_wc(wdev, entry->index)) {
-		pci_dbg(pdev, "SET_MMAP_ATTRS: region %u is not a prefetchable memory BAR without the MSI-X table: no write-combining\n",
+		pci_dbg(pdev, "SET_MMAP_ATTRS: BAR %u is not prefetchable memory without the MSI-X table: no write-combining\n",
 			entry->index);
 		ret = -EINVAL;
 	} else if (bar_type_conflicts(wdev, entry->index, wc)) {
@@ -86,12 +84,87 @@ long vfio_pci_wc_set_mmap_attrs(struct vfio_pci_wc_device *wdev,
 }
 
 /*
+ * VFIO_DEVICE_IOEVENTFD. The core's ioeventfd writes go through barmap with
+ * no store fence after them, so on a BAR fixed write-combined in this open
+ * a doorbell written that way could wait in a write-combining buffer: that
+ * request is refused. Deleting an ioeventfd (fd -1), and whatever the core
+ * refuses anyway, pass through unchanged.
+ *
+ * The core reads the request again, and attrs_lock cannot be held across
+ * that user copy (see vfio_pci_wc.h). So that a WC mmap of the same BAR
+ * cannot fix it between the check here and the core taking barmap,
+ * claim_bar() refuses while ioeventfd_setups counts a call for that BAR.
+ * A caller rewriting its own request while the ioctl runs can still steer
+ * the core to another BAR; that misleads nobody but itself.
+ */
+long vfio_pci_wc_ioeventfd(struct vfio_pci_wc_device *wdev,
+			   struct vfio_device_ioeventfd __user *arg)
+{
+	const size_t minsz = offsetofend(struct vfio_device_ioeventfd, fd);
+	struct vfio_device *core_vdev = &wdev->core.vdev;
+	struct vfio_device_ioeventfd req;
+	bool wc;
+	u64 index;
+	long ret;
+
+	if (copy_from_user(&req, arg, minsz))
+		return -EFAULT;
+	index = VFIO_PCI_OFFSET_TO_INDEX(req.offset);
+	if (req.argsz < minsz || req.fd < 0 || index >= PCI_STD_NUM_BARS)
+		return vfio_pci_core_ioctl(core_vdev, VFIO_DEVICE_IOEVENTFD, (unsigned long)arg);
+
+	mutex_lock(&wdev->attrs_lock);
+	wc = wdev->bar_wc[index];
+	if (!wc)
+		wdev->ioeventfd_setups[index]++;
+	mutex_unlock(&wdev->attrs_lock);
+	if (wc) {
+		pci_dbg(wdev->core.pdev, "IOEVENTFD: BAR %llu is mapped write-combined in this open, and ioeventfd writes are not fenced\n",
+			index);
+		return -EBUSY;
+	}
+
+	ret = vfio_pci_core_ioctl(core_vdev, VFIO_DEVICE_IOEVENTFD, (unsigned long)arg);
+
+	mutex_lock(&wdev->attrs_lock);
+	wdev->ioeventfd_setups[index]--;
+	mutex_unlock(&wdev->attrs_lock);
+	return ret;
+}
+
+/*
+ * The core's own checks of a BAR mmap, made before claim_bar() so that a
+ * mapping refused for its arguments fixes no memory type. The core makes
+ * them again.
+ */
+static int check_bar_mmap(struct vfio_pci_wc_device *wdev, struct vm_area_struct *vma,
+			  u32 index)
+{
+	struct vfio_pci_core_device *vdev = &wdev->core;
+	u64 start = ((u64)vma->vm_pgoff << PAGE_SHIFT) & VFIO_PCI_OFFSET_MASK;
+	u64 length = vma->vm_end - vma->vm_start;
+	u64 bar_len = pci_resource_len(vdev->pdev, index);
+
+	if (!(vma->vm_flags & VM_SHARED)) {
+		pci_dbg(vdev->pdev, "mmap: BAR %u: only MAP_SHARED mappings\n", index);
+		return -EINVAL;
+	}
+	if (!vdev->bar_mmap_supported[index] || start + length > PAGE_ALIGN(bar_len)) {
+		pci_dbg(vdev->pdev, "mmap: BAR %u (0x%llx bytes%s): 0x%llx bytes at 0x%llx do not fit\n",
+			index, bar_len, vdev->bar_mmap_supported[index] ? "" : ", not mmap-able",
+			length, start);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
  * Fix BAR @index's memory type for this open before the core maps it, or
  * check that it is already @wc. For write-combining, the kernel mapping
  * the core keeps in barmap is created here, write-combined, and the core
  * then uses it instead of making its own. It stays until the device is
- * closed, even if the mmap that created it fails later on its own
- * arguments: read/write through the device fd may already be using it.
+ * closed, even if the core's mmap fails afterwards: read/write through the
+ * device fd may be using it as soon as it is published.
  */
 static int claim_bar(struct vfio_pci_wc_device *wdev, u32 index, bool wc)
 {
@@ -101,12 +174,22 @@ static int claim_bar(struct vfio_pci_wc_device *wdev, u32 index, bool wc)
 	int ret;
 
 	if (bar_type_conflicts(wdev, index, wc)) {
+		/*
+		 * Never UC on a WC BAR: its entry asks WC for as long as the BAR
+		 * is WC (SET_MMAP_ATTRS refuses to clear it), and an mmap that
+		 * passed check_bar_mmap() starts inside its BAR's entry.
+		 */
+		WARN_ON_ONCE(!wc);
 		pci_dbg(pdev, "mmap: BAR %u is already mapped %s in this open\n",
 			index, wc ? "uncached" : "write-combined");
 		return -EBUSY;
 	}
 	if (vdev->barmap[index] || !wc)
 		return 0;	/* agreed, or the core maps it uncached as stock does */
+	if (wdev->ioeventfd_setups[index]) {
+		pci_dbg(pdev, "mmap: an ioeventfd being set up on BAR %u fixes it uncached\n", index);
+		return -EBUSY;
+	}
 
 	/* Fails with EBUSY if the core's read/write path requested it meanwhile. */
 	ret = pci_request_selected_regions(pdev, 1 << index, "vfio-pci");
@@ -119,9 +202,15 @@ static int claim_bar(struct vfio_pci_wc_device *wdev, u32 index, bool wc)
 		pci_release_selected_regions(pdev, 1 << index);
 		return -ENOMEM;
 	}
-	/* Both under attrs_lock, which vfio_pci_wc_write() relies on. */
-	wdev->bar_wc[index] = true;
-	vdev->barmap[index] = io;
+	/*
+	 * bar_wc before barmap: the core's read/write path loads barmap
+	 * without attrs_lock, and vfio_pci_wc_write() then reads bar_wc
+	 * without it too; this smp_wmb() pairs with the smp_rmb() there, so
+	 * a write that went through this mapping finds bar_wc set.
+	 */
+	WRITE_ONCE(wdev->bar_wc[index], true);
+	smp_wmb();
+	WRITE_ONCE(vdev->barmap[index], io);
 	return 0;
 }
 
@@ -139,8 +228,11 @@ int vfio_pci_wc_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma)
 	mutex_lock(&wdev->attrs_lock);
 	entry = vfio_pci_wc_tree_find(wdev, offset);
 	wc = entry && (entry->attrs & VFIO_MMAP_ATTR_WRITE_COMBINE);
-	if (index < PCI_STD_NUM_BARS)
-		ret = claim_bar(wdev, index, wc);
+	if (index < PCI_STD_NUM_BARS) {
+		ret = check_bar_mmap(wdev, vma, index);
+		if (!ret)
+			ret = claim_bar(wdev, index, wc);
+	}
 	if (!ret)
 		ret = vfio_pci_core_mmap(core_vdev, vma);
 	/*
@@ -156,11 +248,16 @@ int vfio_pci_wc_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma)
 }
 
 /*
- * write() through the device fd uses barmap, so it is write-combined on a
- * BAR mapped WC. The store fence pushes the data out of the CPU's
- * write-combining buffers before the call returns, as an uncached store
- * would have left; without it the data could sit there until some later
- * serialising event.
+ * write() through the device fd uses barmap, so on a BAR mapped WC its
+ * stores are write-combined: within one call they may be merged and
+ * reordered among themselves, and are ordered only at its end. There a
+ * store fence pushes them out of the CPU's write-combining buffers before
+ * the call returns, as uncached stores would have left, instead of letting
+ * them wait for some later serialising event. On x86 wmb() is SFENCE; the
+ * core's access path happens to end with a locked instruction too
+ * (releasing memory_lock), which also drains those buffers on x86, but
+ * that is no promise of its code. On other architectures a lock release
+ * does not order MMIO stores at all; wmb() does.
  */
 ssize_t vfio_pci_wc_write(struct vfio_device *core_vdev, const char __user *buf,
 			  size_t count, loff_t *ppos)
@@ -168,20 +265,18 @@ ssize_t vfio_pci_wc_write(struct vfio_device *core_vdev, const char __user *buf,
 	struct vfio_pci_wc_device *wdev = to_wc_device(core_vdev);
 	u64 index = VFIO_PCI_OFFSET_TO_INDEX((u64)*ppos);
 	ssize_t ret = vfio_pci_core_write(core_vdev, buf, count, ppos);
-	bool wc;
 
 	if (ret <= 0 || index >= PCI_STD_NUM_BARS)
 		return ret;
 	/*
-	 * claim_bar() publishes a WC barmap and sets bar_wc in one attrs_lock
-	 * section. A write that went through that barmap saw it inside or
-	 * after the section, and takes the lock here only after the section
-	 * ended, so it reads bar_wc true.
+	 * The core loaded barmap before its stores. If that was a WC mapping,
+	 * claim_bar() set bar_wc before publishing it (smp_wmb() there), and
+	 * this read, ordered after that load, sees it. A barmap is neither
+	 * replaced nor cleared while the device is open, so bar_wc read false
+	 * means the stores went through an uncached mapping.
 	 */
-	mutex_lock(&wdev->attrs_lock);
-	wc = wdev->bar_wc[index];
-	mutex_unlock(&wdev->attrs_lock);
-	if (wc)
+	smp_rmb();
+	if (READ_ONCE(wdev->bar_wc[index]))
 		wmb();
 	return ret;
 }

@@ -3,10 +3,11 @@
  * The "vfio-pci" PCI driver, rebuilt on the exported vfio_pci_core API with
  * the mmap-attribute UAPI added. Binding (driver_override, new_id, the ids=
  * parameter), the module parameters and every ioctl, read, write, mmap and
- * reset behave as in the kernel's own vfio-pci; the driver registers under
- * the same name because DPDK and other VFIO users only recognise a device
- * bound to "vfio-pci". It therefore replaces that module, it cannot be
- * loaded beside it.
+ * reset behave as in the kernel's own vfio-pci, except on a write-combined
+ * BAR (doc/vfio-module.md). The driver registers under the same name
+ * because DPDK and other VFIO users only recognise a device bound to
+ * "vfio-pci". It therefore replaces that module, it cannot be loaded
+ * beside it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -125,6 +126,8 @@ static long vfio_pci_wc_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 		return vfio_pci_wc_get_region_info(wdev, (void __user *)arg);
 	case VFIO_DEVICE_SET_MMAP_ATTRS:
 		return vfio_pci_wc_set_mmap_attrs(wdev, (void __user *)arg);
+	case VFIO_DEVICE_IOEVENTFD:
+		return vfio_pci_wc_ioeventfd(wdev, (void __user *)arg);
 	default:
 		return vfio_pci_core_ioctl(core_vdev, cmd, arg);
 	}

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The mmap offset tree of one open device, as in the seed RFC: every
- * successful VFIO_DEVICE_GET_REGION_INFO of an mmap-able region leaves an
- * entry covering the region's offset range, which VFIO_DEVICE_SET_MMAP_ATTRS
+ * successful VFIO_DEVICE_GET_REGION_INFO of an mmap-able BAR leaves an
+ * entry covering the BAR's offset range, which VFIO_DEVICE_SET_MMAP_ATTRS
  * and mmap look up by any offset inside it. The offsets are stock vfio-pci's
  * (index << 40), so userspace offset arithmetic is unchanged.
  */
-#include <linux/nospec.h>
+#include <linux/build_bug.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -14,60 +14,45 @@
 
 void vfio_pci_wc_tree_init(struct vfio_pci_wc_device *wdev)
 {
+	/* The tree's keys are unsigned long; a 32-bit one would cut index << 40. */
+	BUILD_BUG_ON_MSG(BITS_PER_LONG < 64,
+			 "vfio-pci with mmap attributes needs a 64-bit kernel (doc/vfio-module.md)");
 	mt_init(&wdev->mmap_tree);
 }
 
 /*
- * Fill *span for region @index when it can be mmapped; false otherwise.
- * Taken from the core's own state rather than read back from the user's
- * buffer, which another thread may rewrite between the core's answer and
- * this call: an entry must never claim more than the region it names.
+ * The size of region @index's entry; 0 when the region gets none. Only a
+ * BAR can be mmapped through this driver: config space, ROM and VGA never
+ * are, and it registers no device-specific region (stock vfio-pci's only
+ * ones are Intel graphics', left out, see vfio_pci_wc_probe()). Taken from
+ * the core's own state rather than read back from the user's buffer, which
+ * another thread may rewrite between the core's answer and this call: an
+ * entry must never claim more than the BAR it names.
  */
-static bool region_span(struct vfio_pci_core_device *vdev, u32 index,
-			struct vfio_pci_wc_entry *span)
+static u64 entry_size(struct vfio_pci_core_device *vdev, u32 index)
 {
-	*span = (struct vfio_pci_wc_entry){
-		.index = index,
-		.offset = VFIO_PCI_INDEX_TO_OFFSET(index),
-	};
-	if (index < PCI_STD_NUM_BARS) {
-		if (!vdev->bar_mmap_supported[index])
-			return false;
-		span->size = pci_resource_len(vdev->pdev, index);
-		span->flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
-			      VFIO_REGION_INFO_FLAG_MMAP;
-	} else if (index >= VFIO_PCI_NUM_REGIONS &&
-		   index - VFIO_PCI_NUM_REGIONS < (u32)vdev->num_regions) {
-		u32 i = array_index_nospec(index - VFIO_PCI_NUM_REGIONS, vdev->num_regions);
-		struct vfio_pci_region *region = &vdev->region[i];
-
-		if (!(region->flags & VFIO_REGION_INFO_FLAG_MMAP))
-			return false;
-		span->size = region->size;
-		span->flags = region->flags & (VFIO_REGION_INFO_FLAG_READ |
-					       VFIO_REGION_INFO_FLAG_WRITE |
-					       VFIO_REGION_INFO_FLAG_MMAP);
-	} else {
-		return false;	/* config space, ROM, VGA: never mmap-able */
-	}
-	return span->size != 0;
+	if (index >= PCI_STD_NUM_BARS || !vdev->bar_mmap_supported[index])
+		return 0;
+	return pci_resource_len(vdev->pdev, index);
 }
 
 static int tree_add_region(struct vfio_pci_wc_device *wdev, u32 index)
 {
-	struct vfio_pci_wc_entry span, *entry;
+	u64 size = entry_size(&wdev->core, index), offset = VFIO_PCI_INDEX_TO_OFFSET(index);
+	struct vfio_pci_wc_entry *entry;
 	int ret;
 
-	if (!region_span(&wdev->core, index, &span))
+	if (!size)
 		return 0;
 	/* Asked again: keep the entry, and the attributes set on it. */
-	if (mtree_load(&wdev->mmap_tree, span.offset))
+	if (mtree_load(&wdev->mmap_tree, offset))
 		return 0;
-	entry = kmemdup(&span, sizeof(span), GFP_KERNEL_ACCOUNT);
+	entry = kzalloc(sizeof(*entry), GFP_KERNEL_ACCOUNT);
 	if (!entry)
 		return -ENOMEM;
-	ret = mtree_insert_range(&wdev->mmap_tree, span.offset, span.offset + span.size - 1,
-				 entry, GFP_KERNEL_ACCOUNT);
+	entry->index = index;
+	ret = mtree_insert_range(&wdev->mmap_tree, offset, offset + size - 1, entry,
+				 GFP_KERNEL_ACCOUNT);
 	if (ret)
 		kfree(entry);
 	/* -EEXIST: another thread's call for the same region got there first. */

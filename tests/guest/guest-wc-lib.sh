@@ -1,16 +1,17 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # shellcheck shell=dash
 #
-# Functions for the guest-wc-* scripts (drivers/vfio in a guest), sourced
-# after guest-lib.sh. test_guest_wc.py puts the module at
-# /wcnic/vfio-wc/vfio-pci.ko and its version in WC_MODULE_VERSION.
+# Functions for guest scripts that use drivers/vfio (the guest-wc-* tests,
+# and any other that loads the module: testpmd-lib.sh, guest-wcbench.sh),
+# sourced after guest-lib.sh. wc_module.guest_options() on the host sets
+# WC_MODULE (the module's path in the guest) and WC_MODULE_VERSION.
 
 # wc_load_module [PARAM=VALUE...]: insmod our vfio-pci in place of the
 # kernel's (not loaded by this bench) and check it is the one driving the
 # "vfio-pci" PCI driver. Status 0 when it is.
 # shellcheck disable=SC2120 # the parameters are optional
 wc_load_module() {
-	wcnic_check wc-module-load insmod /wcnic/vfio-wc/vfio-pci.ko "$@" || return 1
+	wcnic_check wc-module-load insmod "$WC_MODULE" "$@" || return 1
 	# The kernel's own vfio-pci declares no version.
 	local version
 	version=$(cat /sys/module/vfio_pci/version 2>/dev/null)

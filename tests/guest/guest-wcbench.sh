@@ -38,7 +38,9 @@ bench() {
 }
 
 if [ -n "$WC_MODULE" ]; then
-	wcnic_check wc-module-load insmod "$WC_MODULE" || exit 0
+	# shellcheck source=guest-wc-lib.sh
+	. /wcnic/guest-wc-lib.sh
+	wc_load_module || exit 0
 fi
 bdf=$(wcnic_ivshmem_bdf)
 [ -n "$bdf" ] || { wcnic_fail ivshmem-found "no PCI device 1af4:1110"; exit 0; }

@@ -102,16 +102,16 @@ def main(argv):
         return status
 
     host_word, guest_word = secrets.randbits(63) | 1, secrets.randbits(63) | 2
+    options = wc_module.guest_options(module)
     env = {"HOST_WORD": f"0x{host_word:016x}", "GUEST_WORD": f"0x{guest_word:016x}",
-           "WC_MODULE_VERSION": wc_module.version()}
-    include = [f"{module}={wc_module.GUEST_PATH}",
-               f"{HERE / 'guest-wc-lib.sh'}=/wcnic/guest-wc-lib.sh", *args.include]
+           **options["env"]}
+    include = [*options["include"], *args.include]
     topology = {"devices": [f"pcie-root-port,id={ROOT_PORT},bus=pcie.0,chassis=1"],
                 "ivshmem_bus": ROOT_PORT} if case["root_port"] else {}
     name = f"guest-wc-{args.case}"
     return guestbench.run(
         HERE / f"{name}.sh", name=name, kernel_series=series, env=env,
-        modules=wc_module.GUEST_MODULES, include=include, timeout=args.timeout,
+        modules=options["modules"], include=include, timeout=args.timeout,
         log_dir=args.log_dir,
         companion=[sys.executable, __file__, "--case", args.case, "--work-dir",
                    str(args.work_dir), "--companion-word", str(host_word)],

@@ -13,12 +13,15 @@ TESTPMD_LOG=/tmp/testpmd.log
 TESTPMD_FIFO=/tmp/testpmd.in
 TESTPMD_PID=
 
-# testpmd_prepare_device PAGES: load the vfio-pci module asked for, bind the
+# testpmd_prepare_device PAGES: load drivers/vfio when WC_MODULE asks for it
+# (guest-wc-lib.sh's wc_load_module, which checks it is ours), bind the
 # ivshmem device to vfio-pci, reserve PAGES hugepages; sets TESTPMD_BDF.
 # Returns non-zero (after a FAIL line) when the guest is not usable.
 testpmd_prepare_device() {
 	if [ -n "$WC_MODULE" ]; then
-		wcnic_check wc-module-load insmod "$WC_MODULE" || return 1
+		# shellcheck source=guest-wc-lib.sh
+		. /wcnic/guest-wc-lib.sh
+		wc_load_module || return 1
 	fi
 	TESTPMD_BDF=$(wcnic_ivshmem_bdf)
 	[ -n "$TESTPMD_BDF" ] || { wcnic_fail ivshmem-found "no PCI device 1af4:1110"; return 1; }

@@ -13,7 +13,8 @@
  *
  * uapi: every error of the ioctl, the attribute's per-open lifetime, one
  * memory type per BAR per open (EBUSY), the PAT list's verdict on each
- * mapping, the stock uncached mapping when no attribute was set, and
+ * mapping, the stock uncached mapping when no attribute was set,
+ * VFIO_DEVICE_IOEVENTFD refused on a write-combined BAR only, and
  * GUEST_WORD written over BAR2 bytes 64..127 through a WC mapping (and
  * GUEST_WORD ^ 0x5A5A5A5A5A5A5A5A over bytes 128..135 by write()).
  *
@@ -33,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -108,12 +110,40 @@ static int set_attrs(int fd, uint64_t offset, uint32_t attrs)
 	return ioctl(fd, VFIO_DEVICE_SET_MMAP_ATTRS, &a) == 0 ? 0 : errno;
 }
 
+/*
+ * VFIO_DEVICE_IOEVENTFD of a 4-byte write at @offset: added with a fresh
+ * eventfd (never signalled, so nothing is written; the kernel keeps its
+ * own reference), or deleted (fd -1). The errno, 0 on success.
+ */
+static int ioeventfd(int fd, uint64_t offset, bool add)
+{
+	struct vfio_device_ioeventfd req = {
+		.argsz = sizeof(req),
+		.flags = VFIO_DEVICE_IOEVENTFD_32,
+		.offset = offset,
+		.data = 0x600DF00D,
+		.fd = add ? eventfd(0, EFD_CLOEXEC) : -1,
+	};
+	int err;
+
+	if (add && req.fd < 0)
+		return errno;
+	err = ioctl(fd, VFIO_DEVICE_IOEVENTFD, &req) == 0 ? 0 : errno;
+	if (add)
+		close(req.fd);
+	return err;
+}
+
+/* Where the ioeventfds of these checks write: past the mailbox, unused. */
+#define IOEVENTFD_AT 0x2000
+
 struct setup {
 	const char *bdf;
 	uint64_t host_word;
 	uint64_t guest_word;
 	uint64_t bar_start, bar_end;	/* BAR2's physical range, end exclusive */
 	uint64_t bar_offset;		/* its mmap offset on the device fd */
+	uint64_t bar0_offset;		/* BAR0's (registers, not prefetchable) */
 	size_t bar_size;
 };
 
@@ -354,6 +384,22 @@ static void check_wc_mappings(int fd, const struct setup *s)
 		munmap((void *)page, 4096);
 	expect_memtype("second-wc-mmap-pat", s, "write-combining");
 
+	/*
+	 * An ioeventfd's writes would go through the WC kernel mapping with no
+	 * fence: refused. Deleting one still reaches the core, which has none
+	 * to delete. BAR0 is uncached in this open, and takes one.
+	 */
+	expect_errno("ioeventfd-efault", ioctl(fd, VFIO_DEVICE_IOEVENTFD, NULL) ? errno : 0,
+		     EFAULT);
+	expect_errno("ioeventfd-on-wc-bar-ebusy",
+		     ioeventfd(fd, s->bar_offset + IOEVENTFD_AT, true), EBUSY);
+	expect_errno("ioeventfd-delete-on-wc-bar-reaches-core",
+		     ioeventfd(fd, s->bar_offset + IOEVENTFD_AT, false), ENODEV);
+	err = ioeventfd(fd, s->bar0_offset, true);
+	expect_errno("ioeventfd-on-uc-bar0-in-wc-open", err, 0);
+	if (!err)
+		expect_errno("ioeventfd-delete-on-uc-bar0", ioeventfd(fd, s->bar0_offset, false), 0);
+
 	/* write() through the device fd uses the WC kernel mapping, then a fence. */
 	if (pwrite(fd, &word, sizeof(word), (off_t)(s->bar_offset + 128)) != sizeof(word))
 		result("pwrite-on-wc-bar", "FAIL", "pwrite: %s", strerror(errno));
@@ -396,6 +442,11 @@ static void check_uapi(const struct setup *s)
 		expect_errno("wc-after-uc-ebusy",
 			     set_attrs(fd, s->bar_offset, VFIO_MMAP_ATTR_WRITE_COMBINE), EBUSY);
 		expect_errno("uc-again", set_attrs(fd, s->bar_offset, 0), 0);
+		err = ioeventfd(fd, s->bar_offset + IOEVENTFD_AT, true);
+		expect_errno("ioeventfd-on-uc-bar", err, 0);
+		if (!err)
+			expect_errno("ioeventfd-delete-on-uc-bar",
+				     ioeventfd(fd, s->bar_offset + IOEVENTFD_AT, false), 0);
 	}
 	vfiowc_close(dev);
 
@@ -418,6 +469,41 @@ static void check_uapi(const struct setup *s)
 			result("pread-first", "FAIL", "pread: %s", strerror(errno));
 		expect_errno("wc-after-pread-ebusy",
 			     set_attrs(fd, s->bar_offset, VFIO_MMAP_ATTR_WRITE_COMBINE), EBUSY);
+	}
+	vfiowc_close(dev);
+
+	/* An ioeventfd maps the BAR uncached in the kernel first, as read() does. */
+	dev = open_dev(s);
+	fd = vfiowc_device_fd(dev);
+	if (region_info(dev, BAR, &r) == 0) {
+		err = ioeventfd(fd, s->bar_offset + IOEVENTFD_AT, true);
+		expect_errno("ioeventfd-first", err, 0);
+		expect_errno("wc-after-ioeventfd-ebusy",
+			     set_attrs(fd, s->bar_offset, VFIO_MMAP_ATTR_WRITE_COMBINE), EBUSY);
+		if (!err)
+			expect_errno("ioeventfd-first-delete",
+				     ioeventfd(fd, s->bar_offset + IOEVENTFD_AT, false), 0);
+	}
+	vfiowc_close(dev);
+
+	/* A WC mmap refused for its own arguments fixes no type: UC is still free. */
+	dev = open_dev(s);
+	fd = vfiowc_device_fd(dev);
+	if (region_info(dev, BAR, &r) == 0) {
+		void *private;
+
+		expect_errno("wc-before-bad-mmaps",
+			     set_attrs(fd, s->bar_offset, VFIO_MMAP_ATTR_WRITE_COMBINE), 0);
+		private = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd,
+			       (off_t)s->bar_offset);
+		expect_errno("wc-mmap-private-einval", private == MAP_FAILED ? errno : 0, EINVAL);
+		if (private != MAP_FAILED)
+			munmap(private, 4096);
+		bar = map_bar(fd, s, s->bar_size + 4096, 0, &err);
+		expect_errno("wc-mmap-past-bar-end-einval", err, EINVAL);
+		if (bar)
+			munmap((void *)bar, s->bar_size + 4096);
+		expect_errno("uc-after-refused-wc-mmaps", set_attrs(fd, s->bar_offset, 0), 0);
 	}
 	vfiowc_close(dev);
 
@@ -560,6 +646,9 @@ int main(int argc, char **argv)
 		return 1;
 	s.bar_offset = r.offset;
 	s.bar_size = (size_t)r.size;
+	if (region_info(dev, 0, &r))
+		return 1;
+	s.bar0_offset = r.offset;
 	if (vfiowc_bar_phys(dev, BAR, &s.bar_start, &s.bar_end, why, sizeof(why)) < 0) {
 		result("bar-phys", "FAIL", "%s", why);
 		return 1;

@@ -65,15 +65,18 @@ def build(kernel, work_dir):
     return dest / MODULE
 
 
-# Where guest scripts find the module; testpmd-lib.sh and guest-wcbench.sh
-# load it when WC_MODULE is set.
+# Where guest scripts find the module, and the functions that load it
+# (wc_load_module) and check it is this one.
 GUEST_PATH = f"/wcnic/vfio-wc/{MODULE}"
+GUEST_LIB = REPO / "tests" / "guest" / "guest-wc-lib.sh"
 
 
 def guest_options(module):
     """Options for guestbench.run() that replace the kernel's vfio-pci by
-    the module built at `module`: include, env and modules."""
-    return {"include": [f"{module}={GUEST_PATH}"], "env": {"WC_MODULE": GUEST_PATH},
+    the module built at `module`: include, env and modules. Guest scripts
+    see WC_MODULE set and load it with guest-wc-lib.sh's wc_load_module."""
+    return {"include": [f"{module}={GUEST_PATH}", f"{GUEST_LIB}=/wcnic/guest-wc-lib.sh"],
+            "env": {"WC_MODULE": GUEST_PATH, "WC_MODULE_VERSION": version()},
             "modules": GUEST_MODULES}
 
 
