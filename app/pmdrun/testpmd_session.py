@@ -31,14 +31,17 @@ def testpmd_path():
     return shutil.which(TESTPMD)
 
 
-def eal_args(pmd_dir, vdevs, prefix, main_lcore=0):
+def eal_args(pmd_dir, vdevs, prefix, main_lcore=0, lcores=None):
     """Two lcores, no hugepages (no root needed), no PCI probing.
 
     main_lcore picks which CPU the idle main thread takes, so two testpmd
-    processes can put their forwarding threads on different CPUs.
+    processes can put their forwarding threads on different CPUs. lcores,
+    an EAL --lcores map such as "0@0,1@0,2@1", replaces both when more
+    lcores than CPUs are wanted; its first lcore is the main one.
     """
-    args = ["-l", "0-1", f"--main-lcore={main_lcore}", "--no-pci", "--no-huge", "-m", "512",
-            "--no-shconf", f"--file-prefix={prefix}"]
+    cpus = ["--lcores", lcores] if lcores else ["-l", "0-1", f"--main-lcore={main_lcore}"]
+    args = cpus + ["--no-pci", "--no-huge", "-m", "512", "--no-shconf",
+                   f"--file-prefix={prefix}"]
     if pmd_dir is not None:
         args += ["-d", "librte_net_wcnic.so"]
     for vdev in vdevs:
@@ -68,7 +71,7 @@ def remove_runtime_dir(prefix):
 class Testpmd:
     """One interactive testpmd process."""
 
-    def __init__(self, pmd_dir, vdevs, app_args, start_timeout=60, main_lcore=0):
+    def __init__(self, pmd_dir, vdevs, app_args, start_timeout=60, main_lcore=0, lcores=None):
         """pmd_dir: folder of librte_net_wcnic.so, or None for Debian's drivers only."""
         self.workdir = tempfile.mkdtemp(prefix="wcnic-testpmd-")
         self.prefix = prefix = unique_prefix()
@@ -76,7 +79,7 @@ class Testpmd:
         # otherwise hold back until exit while the prompt (written directly)
         # already shows.
         cmd = ["stdbuf", "-oL"] + [testpmd_path()] + \
-            eal_args(pmd_dir, vdevs, prefix, main_lcore) + \
+            eal_args(pmd_dir, vdevs, prefix, main_lcore, lcores) + \
             ["--", "-i", "--total-num-mbufs=16384"] + app_args
         self.cmdline = " ".join(cmd)
         self.output = ""
@@ -212,3 +215,31 @@ def port_summary(output):
     """The driver's probe line: memory type, how it was established, TX mode."""
     match = re.search(r"BAR memory type ([\w-]+) \((.*)\), TX mode (\w+)", output)
     return match.groups() if match else (None, None, None)
+
+
+def wait_link_up(pmd, port=0, timeout=10.0):
+    """Wait until the port reports its link up (a memif peer has connected)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if re.search(r"Link status: up", pmd.cmd(f"show port info {port}",
+                                                  until="Link status")):
+            return
+        time.sleep(0.1)
+    raise TestpmdError(f"port {port} link still down after {timeout:.0f} s")
+
+
+def worker_cpu_seconds(pid):
+    """CPU seconds used so far by each EAL worker (forwarding) thread of pid."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat", encoding="ascii") as stat:
+                line = stat.read()
+        except OSError:
+            continue  # the thread has just exited
+        name = line[line.index("(") + 1:line.rindex(")")]
+        fields = line[line.rindex(")") + 2:].split()
+        if re.fullmatch(r"(rte|lcore)-worker-\d+", name):
+            seconds[tid] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    return seconds

@@ -48,14 +48,14 @@ wcnic_tx_reclaim(struct wcnic_txq *txq)
 {
 	struct rte_mbuf *done[WCNIC_TX_FREE_BULK];
 	uint16_t dev_head = (uint16_t)__atomic_load_n(txq->head_wb, __ATOMIC_ACQUIRE);
+	uint16_t head = txq->head;
 	unsigned int nb_done = 0;
 
-	if (txq->held_mbufs == 0) {
-		txq->head = dev_head;
+	txq->head = dev_head;
+	if (txq->held_mbufs == 0)
 		return;
-	}
-	while (txq->head != dev_head) {
-		struct rte_mbuf **slot = &txq->sw_ring[txq->head & txq->mask];
+	for (; head != dev_head; head++) {
+		struct rte_mbuf **slot = &txq->sw_ring[head & txq->mask];
 
 		if (*slot != NULL) {
 			done[nb_done++] = *slot;
@@ -66,7 +66,6 @@ wcnic_tx_reclaim(struct wcnic_txq *txq)
 				nb_done = 0;
 			}
 		}
-		txq->head++;
 	}
 	wcnic_tx_free(txq, done, nb_done);
 	txq->held_mbufs -= nb_done;

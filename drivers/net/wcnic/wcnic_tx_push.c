@@ -6,16 +6,33 @@
  * One fence and one doorbell per burst; an extra doorbell only when the
  * device's per-doorbell budget (TX_BURST_MAX) runs out.
  *
- * An entry is composed in a small stack buffer and then copied out as
- * whole lines: the header and the frame bytes must share lines, and a line
+ * Entries are composed in a stack buffer and then copied out as whole
+ * lines: the header and the frame bytes must share lines, and a line
  * written in pieces would leave the CPU as 8-byte fragments in no
  * guaranteed order (doc/device-spec.md). The stack buffer stays in L1; the
  * BAR sees only full-line stores.
+ *
+ * Entries that use all their lines (in a 128-byte entry: every frame of
+ * 49 to 112 bytes, and every one-segment frame longer than that) are
+ * staged back to back in ring order, and a run of them leaves with one call of the
+ * line copier instead of one per packet. An entry that uses fewer lines
+ * leaves on its own, so the BAR never sees lines the device does not read.
+ *
+ * The common cases, a one-segment frame that fits whole into an entry and
+ * fills it, and a one-segment frame too long for that, run in loops that
+ * call nothing, so their state stays in registers; every other packet is
+ * built out of line (push_entry_any()).
  */
 #include <stdalign.h>
 #include <string.h>
 
 #include "wcnic_tx_common.h"
+
+/*
+ * Room for a whole burst of staged entries of the larger size (16 KiB of
+ * stack; a burst of 32 small frames touches the first 4 KiB of it).
+ */
+#define PUSH_STAGE_BYTES (WCNIC_TX_FREE_BULK * WCNIC_PUSH_ENTRY_256)
 
 /* The header as two 8-byte stores: no partial-field writes into the entry. */
 static __rte_always_inline void
@@ -45,25 +62,75 @@ push_lines(unsigned int used_bytes)
 }
 
 /*
- * A frame that fits whole into the entry. The device only reads
- * inline_len bytes, so copying the full inline room (when the mbuf buffer
- * is that long) turns a variable-length copy into a fixed one.
+ * A range of frame lengths, lo..hi, tested with one unsigned compare:
+ * len - lo <= span. An empty range gets a lo past any 16-bit length.
  */
-static __rte_always_inline unsigned int
-push_build_inline(const struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry)
+struct push_len_range {
+	uint32_t lo;
+	uint32_t span;
+};
+
+static __rte_always_inline struct push_len_range
+push_len_range(uint32_t lo, uint32_t hi)
 {
-	uint16_t len = m->data_len;
-	uint16_t room = WCNIC_PUSH_INLINE_ROOM(txq->entry_size, 0);
-	const void *data = rte_pktmbuf_mtod(m, const void *);
+	if (lo > hi)
+		return (struct push_len_range){ .lo = UINT16_MAX + 1, .span = 0 };
+	return (struct push_len_range){ .lo = lo, .span = hi - lo };
+}
+
+static __rte_always_inline bool
+push_len_in(struct push_len_range r, uint16_t len)
+{
+	return (uint32_t)len - r.lo <= r.span;
+}
+
+/*
+ * A frame that fits whole into the entry, as `lines` lines. The device
+ * reads only inline_len bytes, so when the mbuf buffer is long enough the
+ * copy runs on to the end of the last line: fixed-size copies of whole
+ * lines (plain moves once inlined) instead of a variable-length copy.
+ */
+static __rte_always_inline void
+push_build_inline(const struct rte_mbuf *m, uint16_t len, unsigned int lines, uint8_t *entry)
+{
+	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
+	unsigned int i;
 
 	push_hdr_write(entry, len, len, 0);
-	if (likely(room == WCNIC_PUSH_INLINE_ROOM(WCNIC_PUSH_ENTRY_128, 0) &&
-		   (uint32_t)m->buf_len - m->data_off >= room))
-		memcpy(entry + WCNIC_PUSH_HDR_SIZE, data,
-		       WCNIC_PUSH_INLINE_ROOM(WCNIC_PUSH_ENTRY_128, 0));
-	else
+	if (unlikely((uint32_t)m->buf_len - m->data_off <
+		     lines * WCNIC_CACHE_LINE - WCNIC_PUSH_HDR_SIZE)) {
 		memcpy(entry + WCNIC_PUSH_HDR_SIZE, data, len);
-	return push_lines(WCNIC_PUSH_HDR_SIZE + len);
+		return;
+	}
+	memcpy(entry + WCNIC_PUSH_HDR_SIZE, data, WCNIC_CACHE_LINE - WCNIC_PUSH_HDR_SIZE);
+	data += WCNIC_CACHE_LINE - WCNIC_PUSH_HDR_SIZE;
+	for (i = 1; i < lines; i++, data += WCNIC_CACHE_LINE)
+		memcpy(entry + i * WCNIC_CACHE_LINE, data, WCNIC_CACHE_LINE);
+}
+
+/*
+ * The common case: a frame of at least a line that fits whole into the
+ * entry and fills all its lines. The first line takes the header and the
+ * frame's first 48 bytes, middle lines whole 64-byte pieces, and the last
+ * line the 64 bytes that end the frame, copied to where they belong
+ * (overlapping what came before with the same bytes). Every copy has a
+ * fixed size, so they become plain moves, and none reads past the frame;
+ * the last line's bytes beyond the frame are whatever the stage held.
+ */
+static __rte_always_inline void
+push_build_full(const struct rte_mbuf *m, uint16_t len, uint8_t *entry,
+		const uint16_t entry_size)
+{
+	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
+	unsigned int i;
+
+	push_hdr_write(entry, len, len, 0);
+	memcpy(entry + WCNIC_PUSH_HDR_SIZE, data, WCNIC_CACHE_LINE - WCNIC_PUSH_HDR_SIZE);
+	for (i = 1; i + 1 < entry_size / WCNIC_CACHE_LINE; i++)
+		memcpy(entry + i * WCNIC_CACHE_LINE, data + i * WCNIC_CACHE_LINE - WCNIC_PUSH_HDR_SIZE,
+		       WCNIC_CACHE_LINE);
+	memcpy(entry + WCNIC_PUSH_HDR_SIZE + len - WCNIC_CACHE_LINE, data + len - WCNIC_CACHE_LINE,
+	       WCNIC_CACHE_LINE);
 }
 
 /*
@@ -110,63 +177,222 @@ push_build_sg(struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry, uint32_
 	return push_lines(WCNIC_PUSH_HDR_SIZE + nb_sg * WCNIC_SG_SIZE + inline_len);
 }
 
+/*
+ * A one-segment frame too long to go whole inline: its head fills the
+ * inline room next to one sg element, which carries the rest by DMA.
+ * The room is a constant for a given entry size, so the copy is too.
+ */
+static __rte_always_inline unsigned int
+push_build_head(const struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry,
+		const uint16_t entry_size)
+{
+	const uint16_t room = WCNIC_PUSH_INLINE_ROOM(entry_size, 1);
+
+	memcpy(entry + WCNIC_PUSH_HDR_SIZE + WCNIC_SG_SIZE, rte_pktmbuf_mtod(m, const void *),
+	       room);
+	push_sg_write(entry, 0, wcnic_seg_dma_addr(txq, m) + room, m->data_len - room);
+	push_hdr_write(entry, m->data_len, room, 1);
+	return entry_size / WCNIC_CACHE_LINE;
+}
+
+/* What push_entry_any() made of a packet. */
+struct push_built {
+	uint16_t lines;     /* lines of the entry; 0: dropped, counted and freed */
+	bool free_now;      /* carried whole inline: the mbuf can go at once */
+	uint32_t frame_len;
+};
+
+/*
+ * Any packet as an entry for slot `tail`: whole inline when it fits,
+ * otherwise with DMA segments; or dropped when the device would refuse it.
+ * Out of line, so that the loops of push_burst() call nothing.
+ */
+static __rte_noinline struct push_built
+push_entry_any(struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry, uint16_t tail)
+{
+	struct push_built b = { .frame_len = m->data_len };
+
+	if (m->nb_segs == 1 && m->data_len <= WCNIC_PUSH_INLINE_ROOM(txq->entry_size, 0)) {
+		if (!wcnic_tx_len_ok(txq, m->data_len)) {
+			rte_pktmbuf_free(m);
+			return b;
+		}
+		b.lines = push_lines(WCNIC_PUSH_HDR_SIZE + m->data_len);
+		push_build_inline(m, m->data_len, b.lines, entry);
+		b.free_now = true;
+		return b;
+	}
+	b.lines = push_build_sg(txq, m, entry, &b.frame_len);
+	if (b.lines == 0) {
+		rte_pktmbuf_free(m);
+		return b;
+	}
+	/* The device reads the sg buffers later: free on completion. */
+	txq->sw_ring[tail & txq->mask] = m;
+	txq->held_mbufs++;
+	return b;
+}
+
+static __rte_always_inline uint8_t *
+push_slot(const struct wcnic_txq *txq, uint16_t index, const uint16_t entry_size)
+{
+	return txq->push_ring + (uint32_t)(index & txq->mask) * entry_size;
+}
+
+/*
+ * Copy the entries staged from stage up to staged_end into slots first,
+ * first + 1, ...: one copy, or two where the run wraps around the end of
+ * the ring. No fence here: the doorbell has it.
+ */
+static __rte_always_inline void
+push_stage_flush(const struct wcnic_txq *txq, const uint8_t *stage, const uint8_t *staged_end,
+		 uint16_t first, const uint16_t entry_size)
+{
+	const unsigned int entry_lines = entry_size / WCNIC_CACHE_LINE;
+	unsigned int nb = (unsigned int)(staged_end - stage) / entry_size;
+	unsigned int to_end = txq->nb_slots - (first & txq->mask);
+
+	if (nb == 0)
+		return;
+	if (likely(nb <= to_end)) {
+		txq->copy_lines(push_slot(txq, first, entry_size), stage, nb * entry_lines);
+	} else {
+		txq->copy_lines(push_slot(txq, first, entry_size), stage, to_end * entry_lines);
+		txq->copy_lines(txq->push_ring, stage + to_end * entry_size,
+				(nb - to_end) * entry_lines);
+	}
+}
+
+/*
+ * The burst, for one entry size known at compile time, so that line
+ * counts and copy sizes are constants.
+ *
+ * Packets go in chunks of at most burst_max, each announced by its own
+ * doorbell: a dropped packet takes no entry, so a chunk never announces
+ * more entries than the device's per-doorbell budget. Within a chunk the
+ * staged entries are those of slots staged_from onwards, at stage[0 ..].
+ */
+static __rte_always_inline uint16_t
+push_burst(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
+	   const uint16_t entry_size)
+{
+	const unsigned int entry_lines = entry_size / WCNIC_CACHE_LINE;
+	const uint16_t room = WCNIC_PUSH_INLINE_ROOM(entry_size, 0);
+	/*
+	 * One-segment frames the loops below take: push_build_full() those
+	 * that fill every line of an entry (and are a line long at least),
+	 * up to the inline room; push_build_head() the longer ones. Both stop
+	 * at the port's frame limit: every length they take is one the
+	 * device accepts. Everything else goes to push_entry_any().
+	 */
+	const struct push_len_range full = push_len_range(
+		RTE_MAX((entry_lines - 1) * WCNIC_CACHE_LINE - WCNIC_PUSH_HDR_SIZE + 1,
+			WCNIC_CACHE_LINE),
+		RTE_MIN(room, txq->max_frame_len));
+	const struct push_len_range head = push_len_range(room + 1, txq->max_frame_len);
+	alignas(WCNIC_CACHE_LINE) uint8_t stage[PUSH_STAGE_BYTES];
+	struct rte_mbuf *sent_inline[WCNIC_TX_FREE_BULK];
+	struct rte_mbuf **p = pkts, **const end = pkts + nb_pkts;
+	unsigned int nb_inline = 0;
+	uint16_t start = txq->tail, staged_from = start, tail;
+	uint64_t bytes = 0;
+
+	while (p != end) {
+		struct rte_mbuf **const chunk_end = p + RTE_MIN(end - p, (ptrdiff_t)txq->burst_max);
+		uint8_t *entry = stage;
+
+		for (;;) {
+			struct rte_mbuf **run = p;
+			struct push_built b;
+
+			for (; p != chunk_end; p++) {
+				struct rte_mbuf *m = *p;
+				uint16_t len = m->data_len;
+
+				if (unlikely(m->nb_segs != 1 || !push_len_in(full, len)))
+					break;
+				push_build_full(m, len, entry, entry_size);
+				bytes += len;
+				entry += entry_size;
+			}
+			/* These frames now live in the stage: their mbufs can go. */
+			wcnic_tx_free(txq, run, p - run);
+			if (p == chunk_end)
+				break;
+
+			tail = staged_from + (uint16_t)((entry - stage) / entry_size);
+			for (run = p; p != chunk_end; p++, tail++) {
+				struct rte_mbuf *m = *p;
+				uint16_t len = m->data_len;
+
+				if (unlikely(m->nb_segs != 1 || !push_len_in(head, len)))
+					break;
+				push_build_head(txq, m, entry, entry_size);
+				/* The device reads the rest later: free on completion. */
+				txq->sw_ring[tail & txq->mask] = m;
+				bytes += len;
+				entry += entry_size;
+			}
+			txq->held_mbufs += p - run;
+			if (p == chunk_end)
+				break;
+			if (p != run)
+				continue;
+
+			b = push_entry_any(txq, *p, entry, tail);
+			if (b.lines == 0) {
+				p++; /* dropped */
+				continue;
+			}
+			if (b.free_now)
+				sent_inline[nb_inline++] = *p;
+			bytes += b.frame_len;
+			p++;
+			if (b.lines == entry_lines) {
+				entry += entry_size;
+				continue;
+			}
+			/* Only the lines it uses, after the entries staged before it. */
+			push_stage_flush(txq, stage, entry, staged_from, entry_size);
+			txq->copy_lines(push_slot(txq, tail, entry_size), entry, b.lines);
+			staged_from = tail + 1;
+			entry = stage;
+		}
+
+		push_stage_flush(txq, stage, entry, staged_from, entry_size);
+		tail = staged_from + (uint16_t)((entry - stage) / entry_size);
+		staged_from = tail;
+		if (likely(tail != txq->tail)) {
+			txq->tail = tail;
+			wcnic_tx_doorbell(txq);
+		}
+	}
+
+	wcnic_tx_free(txq, sent_inline, nb_inline);
+	txq->stats.packets += (uint16_t)(txq->tail - start);
+	txq->stats.push_entries += (uint16_t)(txq->tail - start);
+	txq->stats.bytes += bytes;
+	return nb_pkts;
+}
+
+/* The larger entries out of line: one stage on the stack at a time. */
+static __rte_noinline uint16_t
+push_burst_256(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return push_burst(txq, pkts, nb_pkts, WCNIC_PUSH_ENTRY_256);
+}
+
 uint16_t
 wcnic_xmit_push(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct wcnic_txq *txq = queue;
-	struct rte_mbuf *sent_inline[WCNIC_TX_FREE_BULK];
-	alignas(WCNIC_CACHE_LINE) uint8_t entry[WCNIC_PUSH_ENTRY_256];
-	unsigned int nb_inline = 0, since_doorbell = 0;
-	uint16_t free_slots, i;
-	uint64_t bytes = 0;
-	uint16_t entries = 0;
+	uint16_t free_slots;
 
 	wcnic_tx_reclaim(txq);
 	free_slots = txq->nb_slots - (uint16_t)(txq->tail - txq->head);
+	nb_pkts = RTE_MIN(nb_pkts, free_slots);
 	nb_pkts = RTE_MIN(nb_pkts, WCNIC_TX_FREE_BULK);
-
-	for (i = 0; i < nb_pkts && entries < free_slots; i++) {
-		struct rte_mbuf *m = pkts[i];
-		uint8_t *slot;
-		unsigned int lines;
-		uint32_t frame_len = m->data_len;
-		bool fully_inline = m->nb_segs == 1 &&
-			m->data_len <= WCNIC_PUSH_INLINE_ROOM(txq->entry_size, 0);
-
-		if (likely(fully_inline))
-			lines = wcnic_tx_len_ok(txq, frame_len) ? push_build_inline(txq, m, entry) : 0;
-		else
-			lines = push_build_sg(txq, m, entry, &frame_len);
-		if (unlikely(lines == 0)) {
-			rte_pktmbuf_free(m); /* dropped and counted */
-			continue;
-		}
-		if (unlikely(since_doorbell == txq->burst_max)) {
-			wcnic_tx_doorbell(txq);
-			since_doorbell = 0;
-		}
-
-		slot = txq->push_ring + (uint32_t)(txq->tail & txq->mask) * txq->entry_size;
-		txq->copy_lines(slot, entry, lines);
-		if (likely(fully_inline)) {
-			/* The frame now lives in the BAR: the mbuf can go at once. */
-			sent_inline[nb_inline++] = m;
-		} else {
-			/* The device reads the sg buffers later: free on completion. */
-			txq->sw_ring[txq->tail & txq->mask] = m;
-			txq->held_mbufs++;
-		}
-		bytes += frame_len;
-		txq->tail++;
-		entries++;
-		since_doorbell++;
-	}
-	if (likely(since_doorbell != 0))
-		wcnic_tx_doorbell(txq);
-
-	wcnic_tx_free(txq, sent_inline, nb_inline);
-	txq->stats.packets += entries;
-	txq->stats.push_entries += entries;
-	txq->stats.bytes += bytes;
-	return i;
+	if (likely(txq->entry_size == WCNIC_PUSH_ENTRY_128))
+		return push_burst(txq, pkts, nb_pkts, WCNIC_PUSH_ENTRY_128);
+	return push_burst_256(txq, pkts, nb_pkts);
 }
