@@ -89,7 +89,7 @@ def write_chart(png, setups, workloads, med, title):
         for w in workloads:
             out.write(f'"{w.label}" ' + " ".join(f"{med[(w, s)][0]:.3f}" for s in setups) + "\n")
     script = "\n".join([
-        "set terminal pngcairo size 1200,600 noenhanced",
+        "set terminal pngcairo size 1300,650 noenhanced",
         f"set output '{png}'",
         f"set title '{title}'",
         "set ylabel 'Mpps (median)'",
@@ -99,7 +99,7 @@ def write_chart(png, setups, workloads, med, title):
         "set key top right",
         "set yrange [0:*]",
         "set grid ytics",
-        "set xtics nomirror",
+        "set xtics nomirror rotate by -20",
         f"plot for [c=2:{len(setups) + 1}] '{data}' using c:xtic(1) title columnhead",
         "",
     ])
