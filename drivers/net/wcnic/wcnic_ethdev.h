@@ -33,6 +33,18 @@ struct wcnic_rxq_stats {
 	uint64_t alloc_failures;
 };
 
+/* Largest burst taken, reclaimed or dropped in one go. */
+#define WCNIC_TX_FREE_BULK 64
+
+/*
+ * Push entries are composed in the queue's stage before their whole-line
+ * copy to the BAR: room for one burst of the larger entries. It is zeroed
+ * at queue setup and belongs to the queue, so the bytes past a frame in an
+ * entry's last line (which the device does not read) are zeros or bytes of
+ * earlier frames of this queue, never other memory of the process.
+ */
+#define WCNIC_PUSH_STAGE_BYTES (WCNIC_TX_FREE_BULK * WCNIC_PUSH_ENTRY_256)
+
 struct wcnic_txq {
 	/* Hot fields first: everything the burst function touches. */
 	uint8_t *push_ring;                 /* BAR: this queue's push ring */
@@ -59,6 +71,7 @@ struct wcnic_txq {
 	const struct rte_memzone *mz;       /* desc ring + head write-back */
 	uint16_t queue_id;
 	uint16_t port_id;
+	uint8_t push_stage[WCNIC_PUSH_STAGE_BYTES] __rte_cache_aligned;
 } __rte_cache_aligned;
 
 struct wcnic_rxq {

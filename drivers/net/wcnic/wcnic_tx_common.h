@@ -10,9 +10,6 @@
 
 #include "wcnic_ethdev.h"
 
-/* Largest burst reclaimed or dropped in one go. */
-#define WCNIC_TX_FREE_BULK 64
-
 /* Announce everything posted since the last doorbell (wcnic_doorbell()). */
 static __rte_always_inline void
 wcnic_tx_doorbell(struct wcnic_txq *txq)

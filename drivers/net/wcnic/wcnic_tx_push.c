@@ -6,11 +6,11 @@
  * One fence and one doorbell per burst; an extra doorbell only when the
  * device's per-doorbell budget (TX_BURST_MAX) runs out.
  *
- * Entries are composed in a stack buffer and then copied out as whole
- * lines: the header and the frame bytes must share lines, and a line
- * written in pieces would leave the CPU as 8-byte fragments in no
- * guaranteed order (doc/device-spec.md). The stack buffer stays in L1; the
- * BAR sees only full-line stores.
+ * Entries are composed in the queue's stage (wcnic_ethdev.h) and then
+ * copied out as whole lines: the header and the frame bytes must share
+ * lines, and a line written in pieces would leave the CPU as 8-byte
+ * fragments in no guaranteed order (doc/device-spec.md). The part of the
+ * stage a burst uses stays in L1; the BAR sees only full-line stores.
  *
  * Entries that use all their lines (in a 128-byte entry: every frame of
  * 49 to 112 bytes, and every one-segment frame longer than that) are
@@ -23,16 +23,9 @@
  * call nothing, so their state stays in registers; every other packet is
  * built out of line (push_entry_any()).
  */
-#include <stdalign.h>
 #include <string.h>
 
 #include "wcnic_tx_common.h"
-
-/*
- * Room for a whole burst of staged entries of the larger size (16 KiB of
- * stack; a burst of 32 small frames touches the first 4 KiB of it).
- */
-#define PUSH_STAGE_BYTES (WCNIC_TX_FREE_BULK * WCNIC_PUSH_ENTRY_256)
 
 /* The header as two 8-byte stores: no partial-field writes into the entry. */
 static __rte_always_inline void
@@ -115,7 +108,8 @@ push_build_inline(const struct rte_mbuf *m, uint16_t len, unsigned int lines, ui
  * line the 64 bytes that end the frame, copied to where they belong
  * (overlapping what came before with the same bytes). Every copy has a
  * fixed size, so they become plain moves, and none reads past the frame;
- * the last line's bytes beyond the frame are whatever the stage held.
+ * the last line's bytes beyond the frame are whatever the stage held
+ * (zeros or this queue's earlier frames).
  */
 static __rte_always_inline void
 push_build_full(const struct rte_mbuf *m, uint16_t len, uint8_t *entry,
@@ -290,7 +284,7 @@ push_burst(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 			WCNIC_CACHE_LINE),
 		RTE_MIN(room, txq->max_frame_len));
 	const struct push_len_range head = push_len_range(room + 1, txq->max_frame_len);
-	alignas(WCNIC_CACHE_LINE) uint8_t stage[PUSH_STAGE_BYTES];
+	uint8_t *const stage = txq->push_stage;
 	struct rte_mbuf *sent_inline[WCNIC_TX_FREE_BULK];
 	struct rte_mbuf **p = pkts, **const end = pkts + nb_pkts;
 	unsigned int nb_inline = 0;
