@@ -423,9 +423,9 @@ read_device_mac(struct wcnic_adapter *ad)
 	ad->mac.addr_bytes[5] = (uint8_t)(hi >> 8);
 }
 
-/* Common part of probing: identify and reset the device, fill the port's data. */
-int
-wcnic_ethdev_init(struct rte_eth_dev *dev, const char *name)
+/* Identify and reset the device, fill the port's data. */
+static int
+ethdev_init(struct rte_eth_dev *dev, const char *name)
 {
 	struct wcnic_adapter *ad = wcnic_adapter(dev);
 	uint64_t sig = wcnic_bar_read64(&ad->bar, WCNIC_REG_SIGNATURE);
@@ -479,4 +479,41 @@ wcnic_ethdev_init(struct rte_eth_dev *dev, const char *name)
 		.link_autoneg = RTE_ETH_LINK_FIXED,
 	};
 	return 0;
+}
+
+int
+wcnic_ethdev_probe_finish(struct rte_eth_dev *dev, const char *name, const char *detail)
+{
+	struct wcnic_adapter *ad = wcnic_adapter(dev);
+	int ret = ethdev_init(dev, name);
+
+	if (ret != 0) {
+		ad->ops->close(ad);
+		rte_eth_dev_release_port(dev);
+		return ret;
+	}
+	WCNIC_LOG(NOTICE, "%s: port %u, BAR memory type %s (%s, %s), TX mode %s (asked %s), "
+		  "%s%u queue(s)", name, dev->data->port_id,
+		  rte_pmd_wcnic_mem_type_name(ad->info.mem_type), ad->info.mem_type_source,
+		  ad->info.mem_type_verified ? "verified" : "not verified by the kernel",
+		  rte_pmd_wcnic_tx_mode_name(ad->info.tx_mode),
+		  wcnic_tx_mode_request_name(ad->args.tx_mode), detail, ad->args.queues);
+	rte_eth_dev_probing_finish(dev);
+	return 0;
+}
+
+int
+wcnic_ethdev_remove(const char *name)
+{
+	struct rte_eth_dev *dev = rte_eth_dev_allocated(name);
+	int ret;
+
+	if (dev == NULL)
+		return 0; /* closed already: the close released the device */
+	/* ethdev refuses to close a started port: stop it first, or the
+	 * device could outlive the memory it works on. */
+	ret = rte_eth_dev_stop(dev->data->port_id);
+	if (ret == 0)
+		ret = rte_eth_dev_close(dev->data->port_id);
+	return ret;
 }

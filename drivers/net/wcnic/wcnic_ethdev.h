@@ -139,8 +139,16 @@ wcnic_adapter(struct rte_eth_dev *dev)
 	return dev->data->dev_private;
 }
 
-/* Shared by the vdev and PCI front ends: identify, reset, fill the port. */
-int wcnic_ethdev_init(struct rte_eth_dev *dev, const char *name);
+/*
+ * The end of every front end's probe, once the adapter has its BAR,
+ * transport and memory-type facts: identify and reset the device, fill the
+ * port, log one line with the BAR's memory type and the TX mode (detail:
+ * the front end's own words for it, e.g. "backend sink, "), finish
+ * probing. On failure the transport is closed and the port released.
+ */
+int wcnic_ethdev_probe_finish(struct rte_eth_dev *dev, const char *name, const char *detail);
+/* A front end's remove: stop and close the port named, if still open. */
+int wcnic_ethdev_remove(const char *name);
 extern const struct eth_dev_ops wcnic_eth_dev_ops;
 
 #define WCNIC_RX_FREE_THRESH_DEFAULT 32

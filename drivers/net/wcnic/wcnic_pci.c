@@ -237,35 +237,13 @@ wcnic_pci_probe(struct rte_pci_driver *drv __rte_unused, struct rte_pci_device *
 	record_mem_type(ad, &wp->bar.report);
 	log_mapping(name, &wp->bar.report);
 
-	ret = wcnic_ethdev_init(dev, name);
-	if (ret != 0) {
-		pci_close(ad);
-		rte_eth_dev_release_port(dev);
-		return ret;
-	}
-	WCNIC_LOG(NOTICE, "%s: port %u, BAR memory type %s (%s, %s), TX mode %s (asked %s), "
-		  "%u queue(s)", name, dev->data->port_id,
-		  rte_pmd_wcnic_mem_type_name(ad->info.mem_type), ad->info.mem_type_source,
-		  ad->info.mem_type_verified ? "verified" : "not verified",
-		  rte_pmd_wcnic_tx_mode_name(ad->info.tx_mode),
-		  wcnic_tx_mode_request_name(args.tx_mode), args.queues);
-	rte_eth_dev_probing_finish(dev);
-	return 0;
+	return wcnic_ethdev_probe_finish(dev, name, "");
 }
 
 static int
 wcnic_pci_remove(struct rte_pci_device *pdev)
 {
-	struct rte_eth_dev *dev = rte_eth_dev_allocated(pdev->device.name);
-	int ret;
-
-	if (dev == NULL)
-		return 0; /* closed already: the close released the device */
-	/* ethdev refuses to close a started port: stop it first. */
-	ret = rte_eth_dev_stop(dev->data->port_id);
-	if (ret == 0)
-		ret = rte_eth_dev_close(dev->data->port_id);
-	return ret;
+	return wcnic_ethdev_remove(pdev->device.name);
 }
 
 static const struct rte_pci_id wcnic_pci_ids[] = {

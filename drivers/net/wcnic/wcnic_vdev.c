@@ -150,6 +150,7 @@ wcnic_vdev_probe(struct rte_vdev_device *vdev)
 {
 	const char *name = rte_vdev_device_name(vdev);
 	struct wcnic_devargs args;
+	char detail[48];
 	struct wcnic_adapter *ad;
 	struct rte_eth_dev *dev;
 	int ret;
@@ -181,37 +182,14 @@ wcnic_vdev_probe(struct rte_vdev_device *vdev)
 	snprintf(ad->info.mem_type_source, sizeof(ad->info.mem_type_source),
 		 "in-process device model (host memory)");
 
-	ret = wcnic_ethdev_init(dev, name);
-	if (ret != 0) {
-		vdev_close(ad);
-		rte_eth_dev_release_port(dev);
-		return ret;
-	}
-	WCNIC_LOG(NOTICE, "%s: port %u, BAR memory type %s (%s, %s), TX mode %s (asked %s), "
-		  "backend %s, %u queue(s)", name, dev->data->port_id,
-		  rte_pmd_wcnic_mem_type_name(ad->info.mem_type), ad->info.mem_type_source,
-		  ad->info.mem_type_verified ? "verified" : "not verified by the kernel",
-		  rte_pmd_wcnic_tx_mode_name(ad->info.tx_mode),
-		  wcnic_tx_mode_request_name(args.tx_mode), wcnic_backend_name(args.backend),
-		  args.queues);
-	rte_eth_dev_probing_finish(dev);
-	return 0;
+	snprintf(detail, sizeof(detail), "backend %s, ", wcnic_backend_name(args.backend));
+	return wcnic_ethdev_probe_finish(dev, name, detail);
 }
 
 static int
 wcnic_vdev_remove(struct rte_vdev_device *vdev)
 {
-	struct rte_eth_dev *dev = rte_eth_dev_allocated(rte_vdev_device_name(vdev));
-	int ret;
-
-	if (dev == NULL)
-		return 0; /* already closed */
-	/* ethdev refuses to close a started port: stop it first, or the model
-	 * thread would outlive the memory it runs on. */
-	ret = rte_eth_dev_stop(dev->data->port_id);
-	if (ret == 0)
-		ret = rte_eth_dev_close(dev->data->port_id);
-	return ret;
+	return wcnic_ethdev_remove(rte_vdev_device_name(vdev));
 }
 
 static struct rte_vdev_driver wcnic_vdev_driver = {
