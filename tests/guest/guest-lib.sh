@@ -53,6 +53,22 @@ wcnic_check() {
 	return "$rc"
 }
 
+# wcnic_field KEY OUTPUT: the value of KEY=... in a key=value report (the
+# output of vfiowc-map, wc-uapi-check).
+wcnic_field() { printf '%s\n' "$2" | sed -n "s/^$1=//p" | head -n 1; }
+
+# wcnic_expect_field NAME KEY WANT OUTPUT: PASS when the report's KEY is
+# WANT; otherwise FAIL with what it is and the report's error line.
+wcnic_expect_field() {
+	local got
+	got=$(wcnic_field "$2" "$4")
+	if [ "$got" = "$3" ]; then
+		wcnic_pass "$1"
+	else
+		wcnic_fail "$1" "$2=$got, expected $3 ($(wcnic_field error "$4"))"
+	fi
+}
+
 # wcnic_wait_path PATH [TENTHS]: wait up to TENTHS/10 s (default 5 s) for PATH.
 wcnic_wait_path() {
 	local i=0
@@ -98,6 +114,12 @@ wcnic_bind_vfio() {
 		echo "$1" >/sys/bus/pci/drivers_probe
 	fi
 	[ "$(wcnic_pci_driver "$1")" = vfio-pci ]
+}
+
+# wcnic_wait_vfio_group BDF: wait for the /dev/vfio node of the device's
+# IOMMU group, which appears once vfio-pci drives it; FAIL when it does not.
+wcnic_wait_vfio_group() {
+	wcnic_wait_path "/dev/vfio/$(wcnic_iommu_group "$1")" || wcnic_fail vfio-group "no /dev/vfio node"
 }
 
 # wcnic_iommu_group BDF: the device's IOMMU group number (/dev/vfio/<n>).

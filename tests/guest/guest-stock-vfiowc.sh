@@ -13,30 +13,16 @@
 # shellcheck source=guest-lib.sh
 . /wcnic/guest-lib.sh
 
-# field KEY OUTPUT: the value of KEY=... in vfiowc-map's report.
-field() { printf '%s\n' "$2" | sed -n "s/^$1=//p" | head -n 1; }
-
-# expect NAME KEY WANT OUTPUT: PASS when the report's KEY is WANT.
-expect() {
-	local got
-	got=$(field "$2" "$4")
-	if [ "$got" = "$3" ]; then
-		wcnic_pass "$1"
-	else
-		wcnic_fail "$1" "$2=$got, expected $3 ($(field error "$4"))"
-	fi
-}
-
 # expect_error NAME PATTERN CMD...: the command fails and its error matches.
 expect_error() {
 	local name="$1" pattern="$2" out
 	shift 2
 	if out=$("$@" 2>&1); then
-		wcnic_fail "$name" "succeeded: $(field method "$out")"
+		wcnic_fail "$name" "succeeded: $(wcnic_field method "$out")"
 	elif printf '%s\n' "$out" | grep -q "^error=.*$pattern"; then
 		wcnic_pass "$name"
 	else
-		wcnic_fail "$name" "error does not match '$pattern': $(field error "$out")"
+		wcnic_fail "$name" "error does not match '$pattern': $(wcnic_field error "$out")"
 	fi
 }
 
@@ -47,7 +33,7 @@ expect_error absent-device "0000:00:1f.7: .*no such" vfiowc-map 0000:00:1f.7 2 w
 expect_error not-bound "$bdf: not bound to" vfiowc-map "$bdf" 2 wc
 
 wcnic_check bind-vfio wcnic_bind_vfio "$bdf" || exit 0
-wcnic_wait_path "/dev/vfio/$(wcnic_iommu_group "$bdf")" || wcnic_fail vfio-group "no /dev/vfio node"
+wcnic_wait_vfio_group "$bdf"
 
 # /dev/vfio/<group> is root's (0600): an ordinary user is told so.
 grep -q '^nobody:' /etc/passwd 2>/dev/null ||
@@ -60,34 +46,34 @@ expect_error region-not-mmappable "region 7 not mmap-able" vfiowc-map "$bdf" 7 w
 
 # WC asked, stock kernel: the UAPI is missing, plain VFIO mmap, uncached-minus.
 out=$(vfiowc-map "$bdf" 2 wc --read)
-expect wc-falls-back-obtained obtained uc "$out"
-expect wc-falls-back-method method vfio-mmap "$out"
-case $(field reason "$out") in
+wcnic_expect_field wc-falls-back-obtained obtained uc "$out"
+wcnic_expect_field wc-falls-back-method method vfio-mmap "$out"
+case $(wcnic_field reason "$out") in
 *ENOTTY* | *"no mmap-attribute"* | *"no such UAPI"* | *UAPI*) wcnic_pass wc-falls-back-reason ;;
-*) wcnic_fail wc-falls-back-reason "reason does not name the missing UAPI: $(field reason "$out")" ;;
+*) wcnic_fail wc-falls-back-reason "reason does not name the missing UAPI: $(wcnic_field reason "$out")" ;;
 esac
-expect pat-says-uncached-minus verified uncached-minus "$out"
-expect no-silent-wc mismatch no "$out"
-expect guest-reads-host-word read "$HOST_WORD" "$out"
+wcnic_expect_field pat-says-uncached-minus verified uncached-minus "$out"
+wcnic_expect_field no-silent-wc mismatch no "$out"
+wcnic_expect_field guest-reads-host-word read "$HOST_WORD" "$out"
 
 out=$(vfiowc-map "$bdf" 2 wc --write-pattern "$GUEST_WORD" --read)
-expect guest-write-reads-back readback match "$out"
+wcnic_expect_field guest-write-reads-back readback match "$out"
 
 # Opt-in sysfs resource2_wc: VFIO does not hold the BAR in this open yet.
 out=$(vfiowc-map --allow-sysfs-wc "$bdf" 2 wc --read)
-expect sysfs-wc-method method sysfs-wc "$out"
-expect sysfs-wc-obtained obtained wc "$out"
-expect sysfs-wc-pat-says-wc verified write-combining "$out"
+wcnic_expect_field sysfs-wc-method method sysfs-wc "$out"
+wcnic_expect_field sysfs-wc-obtained obtained wc "$out"
+wcnic_expect_field sysfs-wc-pat-says-wc verified write-combining "$out"
 
 # The PAT rule: once the BAR is mapped uncached in an open, asking WC in the
 # same open is refused (EBUSY), not quietly handed an uncached mapping;
 # asking UC again is fine.
 out=$(vfiowc-map "$bdf" 2 uc --remap wc)
-expect second-type-is-ebusy remap_errno EBUSY "$out"
+wcnic_expect_field second-type-is-ebusy remap_errno EBUSY "$out"
 out=$(vfiowc-map "$bdf" 2 uc --remap uc)
-expect same-type-again remap_obtained uc "$out"
+wcnic_expect_field same-type-again remap_obtained uc "$out"
 
 # UC asked: plain mapping, verified uncached-minus.
 out=$(vfiowc-map "$bdf" 2 uc --read)
-expect uc-obtained obtained uc "$out"
-expect uc-pat-says-uncached-minus verified uncached-minus "$out"
+wcnic_expect_field uc-obtained obtained uc "$out"
+wcnic_expect_field uc-pat-says-uncached-minus verified uncached-minus "$out"

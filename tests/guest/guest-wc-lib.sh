@@ -29,20 +29,6 @@ wc_load_module() {
 	fi
 }
 
-# wc_field KEY OUTPUT: the value of KEY=... in a key=value report.
-wc_field() { printf '%s\n' "$2" | sed -n "s/^$1=//p" | head -n 1; }
-
-# wc_expect NAME KEY WANT OUTPUT: PASS when the report's KEY is WANT.
-wc_expect() {
-	local got
-	got=$(wc_field "$2" "$4")
-	if [ "$got" = "$3" ]; then
-		wcnic_pass "$1"
-	else
-		wcnic_fail "$1" "$2=$got, expected $3 ($(wc_field error "$4"))"
-	fi
-}
-
 # wc_run_checks CMD [ARG...]: run a checker that prints "NAME PASS|FAIL|SKIP
 # [why]" lines and exits 0 (all passed) or 1 (some failed); report each.
 wc_run_checks() {

@@ -22,7 +22,7 @@ else
 	wcnic_fail bind-new-id "driver after new_id: '$(wcnic_pci_driver "$bdf")'"
 	exit 0
 fi
-wcnic_wait_path "/dev/vfio/$(wcnic_iommu_group "$bdf")" || wcnic_fail vfio-group "no /dev/vfio node"
+wcnic_wait_vfio_group "$bdf"
 
 wc_run_checks wc-uapi-check revoke "$bdf" "$HOST_WORD" "$GUEST_WORD"
 wc_no_pat_conflict

@@ -15,19 +15,19 @@ bdf=$(wcnic_ivshmem_bdf)
 [ -n "$bdf" ] || { wcnic_fail ivshmem-found "no PCI device 1af4:1110"; exit 0; }
 wc_load_module || exit 0
 wcnic_check bind-driver-override wcnic_bind_vfio "$bdf" || exit 0
-wcnic_wait_path "/dev/vfio/$(wcnic_iommu_group "$bdf")" || wcnic_fail vfio-group "no /dev/vfio node"
+wcnic_wait_vfio_group "$bdf"
 
 # While the mapping is held: one "pat=<type>" line per PAT entry of BAR2.
 out=$(wc-seed-abi "$bdf" 2 64 "$GUEST_WORD" \
 	sh -c ". /wcnic/guest-lib.sh; wcnic_pat_types $bdf 2 | sed 's/^/pat=/'")
 rc=$?
-if [ "$rc" -eq 0 ] && [ "$(wc_field set_mmap_attrs "$out")" = ok ]; then
+if [ "$rc" -eq 0 ] && [ "$(wcnic_field set_mmap_attrs "$out")" = ok ]; then
 	wcnic_pass seed-abi-set-mmap-attrs
 else
-	wcnic_fail seed-abi-set-mmap-attrs "exit $rc: $(wc_field error "$out")"
+	wcnic_fail seed-abi-set-mmap-attrs "exit $rc: $(wcnic_field error "$out")"
 	exit 0
 fi
-wc_expect seed-abi-reads-host-word read "$HOST_WORD" "$out"
+wcnic_expect_field seed-abi-reads-host-word read "$HOST_WORD" "$out"
 types=$(printf '%s\n' "$out" | sed -n 's/^pat=//p' | sort -u | tr '\n' ' ')
 if [ "$types" = "write-combining " ]; then
 	wcnic_pass seed-abi-pat-write-combining

@@ -15,7 +15,7 @@ bdf=$(wcnic_ivshmem_bdf)
 [ -n "$bdf" ] || { wcnic_fail ivshmem-found "no PCI device 1af4:1110"; exit 0; }
 wc_load_module || exit 0
 wcnic_check bind-driver-override wcnic_bind_vfio "$bdf" || exit 0
-wcnic_wait_path "/dev/vfio/$(wcnic_iommu_group "$bdf")" || wcnic_fail vfio-group "no /dev/vfio node"
+wcnic_wait_vfio_group "$bdf"
 
 wc_run_checks wc-uapi-check uapi "$bdf" "$HOST_WORD" "$GUEST_WORD"
 wc_no_pat_conflict

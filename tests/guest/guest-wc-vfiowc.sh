@@ -22,40 +22,40 @@ else
 	wcnic_fail bind-ids-parameter "driver after insmod ids=1af4:1110: '$(wcnic_pci_driver "$bdf")'"
 	exit 0
 fi
-wcnic_wait_path "/dev/vfio/$(wcnic_iommu_group "$bdf")" || wcnic_fail vfio-group "no /dev/vfio node"
+wcnic_wait_vfio_group "$bdf"
 
 out=$(vfiowc-map "$bdf" 2 wc --read)
-wc_expect wc-obtained obtained wc "$out"
-wc_expect wc-method method uapi "$out"
-wc_expect wc-no-fallback-reason reason "" "$out"
-wc_expect wc-pat-write-combining verified write-combining "$out"
-wc_expect wc-no-mismatch mismatch no "$out"
-wc_expect wc-reads-host-word read "$HOST_WORD" "$out"
+wcnic_expect_field wc-obtained obtained wc "$out"
+wcnic_expect_field wc-method method uapi "$out"
+wcnic_expect_field wc-no-fallback-reason reason "" "$out"
+wcnic_expect_field wc-pat-write-combining verified write-combining "$out"
+wcnic_expect_field wc-no-mismatch mismatch no "$out"
+wcnic_expect_field wc-reads-host-word read "$HOST_WORD" "$out"
 
 # The report after the access verifies the user mapping's entry too.
 out=$(vfiowc-map "$bdf" 2 wc --write-pattern "$GUEST_WORD" --read)
-wc_expect wc-write-reads-back readback match "$out"
-wc_expect wc-pat-after-access verified write-combining "$out"
+wcnic_expect_field wc-write-reads-back readback match "$out"
+wcnic_expect_field wc-pat-after-access verified write-combining "$out"
 
 out=$(vfiowc-map "$bdf" 2 uc --read)
-wc_expect uc-obtained obtained uc "$out"
-wc_expect uc-method method uapi "$out"
-wc_expect uc-pat-uncached-minus verified uncached-minus "$out"
+wcnic_expect_field uc-obtained obtained uc "$out"
+wcnic_expect_field uc-method method uapi "$out"
+wcnic_expect_field uc-pat-uncached-minus verified uncached-minus "$out"
 
 # One type per BAR per open, both ways.
 out=$(vfiowc-map "$bdf" 2 wc --remap uc)
-wc_expect wc-then-uc-ebusy remap_errno EBUSY "$out"
+wcnic_expect_field wc-then-uc-ebusy remap_errno EBUSY "$out"
 out=$(vfiowc-map "$bdf" 2 uc --remap wc)
-wc_expect uc-then-wc-ebusy remap_errno EBUSY "$out"
+wcnic_expect_field uc-then-wc-ebusy remap_errno EBUSY "$out"
 
 # BAR0 holds registers, not prefetchable: the kernel says EINVAL.
 out=$(vfiowc-map "$bdf" 0 wc)
-wc_expect bar0-wc-falls-back obtained uc "$out"
-wc_expect bar0-wc-method method vfio-mmap "$out"
-case $(wc_field reason "$out") in
+wcnic_expect_field bar0-wc-falls-back obtained uc "$out"
+wcnic_expect_field bar0-wc-method method vfio-mmap "$out"
+case $(wcnic_field reason "$out") in
 *EINVAL*) wcnic_pass bar0-wc-reason ;;
-*) wcnic_fail bar0-wc-reason "reason does not name the kernel's EINVAL: $(wc_field reason "$out")" ;;
+*) wcnic_fail bar0-wc-reason "reason does not name the kernel's EINVAL: $(wcnic_field reason "$out")" ;;
 esac
-wc_expect bar0-pat-uncached-minus verified uncached-minus "$out"
+wcnic_expect_field bar0-pat-uncached-minus verified uncached-minus "$out"
 
 wc_no_pat_conflict

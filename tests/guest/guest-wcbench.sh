@@ -45,7 +45,7 @@ fi
 bdf=$(wcnic_ivshmem_bdf)
 [ -n "$bdf" ] || { wcnic_fail ivshmem-found "no PCI device 1af4:1110"; exit 0; }
 wcnic_check bind-vfio wcnic_bind_vfio "$bdf" || exit 0
-wcnic_wait_path "/dev/vfio/$(wcnic_iommu_group "$bdf")" || wcnic_fail vfio-group "no /dev/vfio node"
+wcnic_wait_vfio_group "$bdf"
 
 # WC asked. The stock kernel has no mmap-attribute UAPI, so the mapping is
 # uncached, and the report says so; the module grants WC.

@@ -120,18 +120,11 @@ def main(argv):
         script, backend = HERE / "guest-pci-loopback.sh", "loopback"
         include.append(f"{args.loopback_test}=/usr/bin/test_loopback_payload")
 
-    series = os.environ.get(guestbench.guest.KERNEL_VARIABLE) or guestbench.DEFAULT_SERIES
-    modules = guestbench.VFIO_MODULES
-    if args.vfio == "wc":
-        if args.work_dir is None:
-            parser.error("--vfio wc needs --work-dir")
-        _, module, status = wc_module.build_or_exit_status(series, args.work_dir)
-        if module is None:
-            return status
-        options = wc_module.guest_options(module)
-        include += options["include"]
-        env.update(options["env"])
-        modules = options["modules"]
+    if args.vfio == "wc" and args.work_dir is None:
+        parser.error("--vfio wc needs --work-dir")
+    options, status = wc_module.vfio_options(args.vfio, args.work_dir)
+    if options is None:
+        return status
 
     name = f"guest-{args.vfio}-testpmd-{args.case}"
     with tempfile.TemporaryDirectory(prefix="wcnic-emu-") as work:
@@ -145,8 +138,9 @@ def main(argv):
                 loopback_checks(stats_path, outcome)
 
         return guestbench.run(
-            script, name=name, env=env, include=include, timeout=args.timeout,
-            kernel_series=series, modules=modules,
+            script, name=name, env={**env, **options["env"]},
+            include=[*include, *options["include"]], timeout=args.timeout,
+            kernel_series=options["kernel_series"], modules=options["modules"],
             log_dir=args.log_dir, cpus=2, companion=companion, companion_ready=30,
             after=after)
 

@@ -96,13 +96,11 @@ def main(argv):
         return companion(args.companion_word)
 
     case = CASES[args.case]
-    series = os.environ.get(guestbench.guest.KERNEL_VARIABLE) or guestbench.DEFAULT_SERIES
-    _, module, status = wc_module.build_or_exit_status(series, args.work_dir)
-    if module is None:
+    options, status = wc_module.vfio_options("wc", args.work_dir)
+    if options is None:
         return status
 
     host_word, guest_word = secrets.randbits(63) | 1, secrets.randbits(63) | 2
-    options = wc_module.guest_options(module)
     env = {"HOST_WORD": f"0x{host_word:016x}", "GUEST_WORD": f"0x{guest_word:016x}",
            **options["env"]}
     include = [*options["include"], *args.include]
@@ -110,7 +108,7 @@ def main(argv):
                 "ivshmem_bus": ROOT_PORT} if case["root_port"] else {}
     name = f"guest-wc-{args.case}"
     return guestbench.run(
-        HERE / f"{name}.sh", name=name, kernel_series=series, env=env,
+        HERE / f"{name}.sh", name=name, kernel_series=options["kernel_series"], env=env,
         modules=options["modules"], include=include, timeout=args.timeout,
         log_dir=args.log_dir,
         companion=[sys.executable, __file__, "--case", args.case, "--work-dir",

@@ -11,7 +11,6 @@ Afterwards the host reads the BAR file: the guest's stores must have arrived
 in the doorbell and the push ring, and nowhere else.
 """
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -54,17 +53,14 @@ def main(argv):
     parser.add_argument("--log-dir", type=Path)
     parser.add_argument("--timeout", type=float, default=300)
     args = parser.parse_args(argv)
-    series = os.environ.get(guestbench.guest.KERNEL_VARIABLE) or guestbench.DEFAULT_SERIES
-    options = {"include": [], "env": {}, "modules": guestbench.VFIO_MODULES}
-    if args.vfio == "wc":
-        if args.work_dir is None:
-            parser.error("--vfio wc needs --work-dir")
-        _, module, status = wc_module.build_or_exit_status(series, args.work_dir)
-        if module is None:
-            return status
-        options = wc_module.guest_options(module)
+    if args.vfio == "wc" and args.work_dir is None:
+        parser.error("--vfio wc needs --work-dir")
+    options, status = wc_module.vfio_options(args.vfio, args.work_dir)
+    if options is None:
+        return status
     return guestbench.run(
-        HERE / "guest-wcbench.sh", name=f"guest-{args.vfio}-wcbench", kernel_series=series,
+        HERE / "guest-wcbench.sh", name=f"guest-{args.vfio}-wcbench",
+        kernel_series=options["kernel_series"],
         include=[f"{args.wcbench}=/usr/bin/wcbench", *options["include"]],
         env=options["env"], modules=options["modules"], timeout=args.timeout,
         log_dir=args.log_dir, after=host_checks)

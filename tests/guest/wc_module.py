@@ -73,23 +73,28 @@ GUEST_LIB = REPO / "tests" / "guest" / "guest-wc-lib.sh"
 
 def guest_options(module):
     """Options for guestbench.run() that replace the kernel's vfio-pci by
-    the module built at `module`: include, env and modules. Guest scripts
-    see WC_MODULE set and load it with guest-wc-lib.sh's wc_load_module."""
+    the module built at `module`: include, env and modules."""
     return {"include": [f"{module}={GUEST_PATH}", f"{GUEST_LIB}=/wcnic/guest-wc-lib.sh"],
             "env": {"WC_MODULE": GUEST_PATH, "WC_MODULE_VERSION": version()},
             "modules": GUEST_MODULES}
 
 
-def build_or_exit_status(series, work_dir):
-    """(kernel, module path, None) when the module builds for `series`;
-    otherwise (None, None, exit status) after printing why: 77 when this
-    host cannot build modules (skip), 1 when the build fails."""
+def vfio_options(vfio, work_dir):
+    """guestbench.run() options (include, env, modules, kernel_series) for
+    a boot with Debian's vfio-pci ("stock") or this module ("wc", built for
+    the kernel series the boot uses), and None; or None and an exit status
+    after printing why the module cannot be had: 77 when this host cannot
+    build modules (skip), 1 when the build fails."""
+    series = guestbench.guest.default_series()
+    if vfio == "stock":
+        return {"include": [], "env": {}, "modules": guestbench.VFIO_MODULES,
+                "kernel_series": series}, None
     try:
-        kernel = guestbench.fetch(series)
-        return kernel, build(kernel, work_dir), None
+        module = build(guestbench.fetch(series), work_dir)
     except guestbench.Skip as skip:
         print(f"SKIP: {skip}")
-        return None, None, guestbench.results.EXIT_SKIP
+        return None, guestbench.results.EXIT_SKIP
     except RuntimeError as err:
         print(f"FAIL: {err}")
-        return None, None, guestbench.results.EXIT_FAIL
+        return None, guestbench.results.EXIT_FAIL
+    return {**guest_options(module), "kernel_series": series}, None

@@ -46,6 +46,12 @@ class Interrupted(BaseException):
         self.signum = signum
 
 
+def default_series():
+    """The kernel series of a boot that names none: WCNIC_GUEST_KERNEL, or
+    the default."""
+    return os.environ.get(KERNEL_VARIABLE) or kernel.DEFAULT_SERIES
+
+
 def _die_with_parent():
     _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
@@ -121,8 +127,7 @@ class Guest:
         self.name = name
         self.include = list(include)
         self.env = dict(env or {})
-        self.kernel_series = (kernel_series or os.environ.get(KERNEL_VARIABLE)
-                              or kernel.DEFAULT_SERIES)
+        self.kernel_series = kernel_series or default_series()
         self.modules = list(modules)
         self.timeout = timeout
         self.log_dir = Path(log_dir) if log_dir else CACHE / "logs"
