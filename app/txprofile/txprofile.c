@@ -21,7 +21,6 @@
  * Prints one line "txprofile: mode M sent N packets in B bursts of K ...";
  * exits 0 when every packet was sent and consumed without a device error.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
@@ -36,6 +35,7 @@
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
+#include "parse_num.h"
 #include "rte_pmd_wcnic.h"
 #include "wcnic_hw.h"
 
@@ -68,12 +68,9 @@ usage(const char *prog)
 static uint64_t
 number_arg(const char *prog, const char *name, const char *text, uint64_t min, uint64_t max)
 {
-	char *end;
-	unsigned long long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoull(text, &end, 10);
-	if (errno != 0 || end == text || *end != '\0' || v < min || v > max) {
+	if (!parse_uint64(text, 10, &v) || v < min || v > max) {
 		fprintf(stderr, "%s: %s %s: expected a number from %" PRIu64 " to %" PRIu64 "\n",
 			prog, name, text, min, max);
 		usage(prog);

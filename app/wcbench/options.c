@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "parse_num.h"
 #include "wcbench.h"
 
 #define DEFAULT_RUNS        101u   /* enough samples for a 99th percentile */
@@ -101,13 +102,12 @@ static int bad(FILE *err, const char *option, const char *value, const char *acc
 /* Decimal number in [min, max], nothing else. */
 static bool parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *v)
 {
-	char *end;
+	uint64_t n;
 
-	if (s[0] < '0' || s[0] > '9')
+	if (!parse_uint64(s, 10, &n) || n < min || n > max)
 		return false;
-	errno = 0;
-	*v = strtoul(s, &end, 10);
-	return errno == 0 && *end == '\0' && *v >= min && *v <= max;
+	*v = (unsigned long)n;
+	return true;
 }
 
 /*
@@ -276,7 +276,6 @@ int wcb_options_parse(int argc, char **argv, struct wcb_options *o, FILE *out, F
 	bool bursts_set = false, sizes_set = false;
 	const char *vfio_only = NULL;   /* an option that needs --vfio */
 	unsigned long n;
-	char *end;
 	int opt;
 
 	set_defaults(o);
@@ -317,9 +316,7 @@ int wcb_options_parse(int argc, char **argv, struct wcb_options *o, FILE *out, F
 			break;
 		case O_OFFSET:
 			offset_set = true;
-			errno = 0;
-			o->offset = strtoull(optarg, &end, 0);
-			if (optarg[0] < '0' || optarg[0] > '9' || errno != 0 || *end != '\0' ||
+			if (!parse_uint64(optarg, 0, &o->offset) ||
 			    o->offset % (uint64_t)sysconf(_SC_PAGESIZE) != 0)
 				return bad(err, "--offset", optarg,
 					   "a page-aligned byte offset (0, 0x10000, ...)");

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* wcnic-emu's command line and environment: see emu_config.h. */
 #include <ctype.h>
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stddef.h>
@@ -10,6 +9,7 @@
 #include <string.h>
 
 #include "emu_config.h"
+#include "parse_num.h"
 
 #define PROG "wcnic-emu"
 
@@ -64,16 +64,6 @@ static void usage(FILE *f)
 		WCNIC_MODEL_GEN_MIN_LEN, WCNIC_MAX_FRAME_LEN, (uint64_t)WCNIC_MODEL_ALL_FEATURES);
 }
 
-/* An unsigned number, decimal or 0x hex, with no sign and nothing after it. */
-static bool parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return errno == 0 && end != s && *end == '\0' && s[0] != '-' && s[0] != '+';
-}
-
 /* A byte count with an optional binary suffix K, M, G or T (either case). */
 static bool parse_size(const char *s, uint64_t *v)
 {
@@ -90,7 +80,7 @@ static bool parse_size(const char *s, uint64_t *v)
 		shift = 10u * (unsigned int)(sfx - suffixes + 1);
 		num[len - 1] = '\0';
 	}
-	if (!parse_u64(num, v) || (shift != 0 && *v > (UINT64_MAX >> shift)))
+	if (!parse_uint64(num, 0, v) || (shift != 0 && *v > (UINT64_MAX >> shift)))
 		return false;
 	*v <<= shift;
 	return true;
@@ -152,7 +142,7 @@ static int set_num(struct wcnic_model_params *p, int id, const char *arg)
 
 	while (o->id != id)
 		o++;
-	if (!parse_u64(arg, &v))
+	if (!parse_uint64(arg, 0, &v))
 		return bad(o->name, arg, "a number");
 	if (v < o->min || v > o->max || (o->pow2 && (v & (v - 1)) != 0)) {
 		fprintf(stderr, PROG ": %s: %" PRIu64 " is out of range (%s%u..%u)\n", o->name, v,
@@ -255,7 +245,7 @@ int emu_config_parse(int argc, char **argv, struct emu_config *c)
 		case O_FEATURES: {
 			uint64_t f;
 
-			if (!parse_u64(optarg, &f) || (f & ~(uint64_t)WCNIC_MODEL_ALL_FEATURES) != 0)
+			if (!parse_uint64(optarg, 0, &f) || (f & ~(uint64_t)WCNIC_MODEL_ALL_FEATURES) != 0)
 				ret = bad("--features", optarg, "a subset of the WCNIC_F_* bits (0x3f)");
 			else
 				c->params.dev_features = f;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse_num.h"
 #include "vfiowc_priv.h"
 
 #define LINE_WORDS 8   /* one 64-byte line of 8-byte stores */
@@ -46,15 +47,6 @@ static void usage(FILE *f)
 		"  --sysfs-root DIR      instead of /sys\n"
 		"  --dev-root DIR        instead of /dev\n"
 		"  --pat-list FILE       instead of /sys/kernel/debug/x86/pat_memtype_list\n");
-}
-
-static bool parse_u64(const char *s, int base, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, base);
-	return errno == 0 && end != s && *end == '\0' && s[0] != '-';
 }
 
 static bool parse_attr(const char *s, enum vfiowc_attr *attr)
@@ -94,9 +86,9 @@ static int parse_args(int argc, char **argv, struct cli *c)
 
 		switch (opt) {
 		case O_SYSFS_WC: c->flags |= VFIOWC_MAP_ALLOW_SYSFS_WC; break;
-		case O_OFFSET: ok = parse_u64(optarg, 0, &c->offset); break;
-		case O_LENGTH: ok = parse_u64(optarg, 0, &c->length); break;
-		case O_PATTERN: c->write = true; ok = parse_u64(optarg, 16, &c->pattern); break;
+		case O_OFFSET: ok = parse_uint64(optarg, 0, &c->offset); break;
+		case O_LENGTH: ok = parse_uint64(optarg, 0, &c->length); break;
+		case O_PATTERN: c->write = true; ok = parse_uint64(optarg, 16, &c->pattern); break;
 		case O_READ: c->read = true; break;
 		case O_REMAP:
 			c->remap = true;
@@ -121,7 +113,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		return 2;
 	}
 	c->bdf = argv[optind];
-	if (!parse_u64(argv[optind + 1], 10, &region) || region > UINT32_MAX) {
+	if (!parse_uint64(argv[optind + 1], 10, &region) || region > UINT32_MAX) {
 		fprintf(stderr, "vfiowc-map: bad region '%s'\n", argv[optind + 1]);
 		return 2;
 	}
