@@ -13,20 +13,14 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "app", "pmdrun"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tools"))
 import testpmd_session as tp  # noqa: E402
+from check import Check  # noqa: E402
 
 RUN_SECONDS = 2.0
 BURST = 32
 
-
-class Check:
-    def __init__(self):
-        self.failures = 0
-
-    def that(self, ok, what):
-        print(("ok   " if ok else "FAIL ") + what)
-        if not ok:
-            self.failures += 1
 
 
 def forward_and_stop(pmd, start_cmd="start"):

@@ -19,6 +19,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "tools"))
+from check import Check  # noqa: E402
+
 # Short runs: the figures are not judged, only their presence and shape.
 QUICK = ["--runs", "5", "--iterations", "20"]
 BURSTS = [1, 8]
@@ -27,16 +31,6 @@ VARIANTS = ["u64", "sse2", "avx2", "avx512", "movdir64b"]
 WB = {"asked": "wb", "obtained": "wb", "verified": "write-back", "method": "anonymous"}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-
-class Check:
-    def __init__(self):
-        self.failures = 0
-
-    def that(self, ok, what):
-        print(("ok   " if ok else "FAIL ") + what)
-        if not ok:
-            self.failures += 1
-        return ok
 
 
 def run(exe, args, env=None):
