@@ -85,6 +85,25 @@ wcnic_tx_len_ok(struct wcnic_txq *txq, uint32_t pkt_len)
 	return false;
 }
 
+/*
+ * A packet's non-empty segments, and the frame length the device will see:
+ * the sum of the segments, not pkt_len, which a malformed mbuf may get
+ * wrong.
+ */
+static __rte_always_inline unsigned int
+wcnic_tx_segs(const struct rte_mbuf *m, uint32_t *frame_len)
+{
+	unsigned int n = 0;
+	uint32_t len = 0;
+
+	for (; m != NULL; m = m->next) {
+		n += m->data_len != 0;
+		len += m->data_len;
+	}
+	*frame_len = len;
+	return n;
+}
+
 /* DMA address of a segment's data as this device sees it. */
 static __rte_always_inline uint64_t
 wcnic_seg_dma_addr(const struct wcnic_txq *txq, const struct rte_mbuf *seg)

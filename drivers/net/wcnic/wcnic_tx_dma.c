@@ -20,25 +20,6 @@ dma_desc_write(struct wcnic_tx_desc *desc, uint64_t iova, uint16_t len, uint16_t
 	words[1] = rte_cpu_to_le_64((uint64_t)len | (uint64_t)flags << 16); /* rsvd 0 */
 }
 
-/*
- * Descriptors a packet needs (its non-empty segments: the device rejects
- * zero-length descriptors) and the frame length the device will see (the
- * sum of the segments, not pkt_len, which a malformed mbuf may get wrong).
- */
-static __rte_always_inline unsigned int
-dma_descs_needed(const struct rte_mbuf *m, uint32_t *frame_len)
-{
-	unsigned int n = 0;
-	uint32_t len = 0;
-
-	for (; m != NULL; m = m->next) {
-		n += m->data_len != 0;
-		len += m->data_len;
-	}
-	*frame_len = len;
-	return n;
-}
-
 /* What dma_post_any() did with a packet. */
 struct dma_posted {
 	int descs;                   /* descriptors written; 0: dropped; -1: no room */
@@ -57,7 +38,8 @@ dma_post_any(struct wcnic_txq *txq, struct rte_mbuf *m, unsigned int free_slots,
 	     unsigned int since_doorbell)
 {
 	struct dma_posted r = { .since_doorbell = since_doorbell };
-	unsigned int needed = dma_descs_needed(m, &r.frame_len);
+	/* Zero-length segments get no descriptor: the device rejects them. */
+	unsigned int needed = wcnic_tx_segs(m, &r.frame_len);
 	struct rte_mbuf *seg;
 
 	if (unlikely(!wcnic_tx_len_ok(txq, r.frame_len))) {

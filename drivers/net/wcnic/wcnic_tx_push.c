@@ -140,14 +140,11 @@ push_build_sg(struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry, uint32_
 {
 	const unsigned int max_sg = WCNIC_PUSH_MAX_SG(txq->entry_size);
 	struct rte_mbuf *seg;
-	unsigned int nb_sg = 0, i = 0;
 	uint16_t first_len = m->data_len, inline_len;
-	uint32_t total = first_len;
+	uint32_t total;
+	/* The segments after the first go by DMA, each non-empty one. */
+	unsigned int nb_sg = wcnic_tx_segs(m, &total) - (first_len != 0), i = 0;
 
-	for (seg = m->next; seg != NULL; seg = seg->next) {
-		nb_sg += seg->data_len != 0;
-		total += seg->data_len;
-	}
 	if (!wcnic_tx_len_ok(txq, total))
 		return 0;
 	if (first_len > WCNIC_PUSH_INLINE_ROOM(txq->entry_size, nb_sg))
