@@ -240,6 +240,7 @@ def worker_cpu_seconds(pid):
             continue  # the thread has just exited
         name = line[line.index("(") + 1:line.rindex(")")]
         fields = line[line.rindex(")") + 2:].split()
-        if re.fullmatch(r"(rte|lcore)-worker-\d+", name):
+        # 22.11 names them rte-worker-N; 23.11 renamed them dpdk-workerN.
+        if re.fullmatch(r"(rte|lcore)-worker-\d+|dpdk-worker\d+", name):
             seconds[tid] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
     return seconds

@@ -107,6 +107,11 @@ def case_two_queues(pmd_dir, check):
                f"{xs['tx_q1_push_entries']})")
     check.that(xs["tx_q0_push_entries"] + xs["tx_q1_push_entries"] == tx,
                "per-queue entries add up to the total")
+    # ethdev's per-queue counters, filled from the driver's stats_get (25.11
+    # passes them in their own struct, before they are part of the stats).
+    check.that(xs["tx_q0_packets"] + xs["tx_q1_packets"] == tx,
+               f"ethdev's per-queue packet counters add up to the total "
+               f"({xs['tx_q0_packets']} + {xs['tx_q1_packets']})")
 
 
 MULTI_SEG = ["--tx-offloads=0x8000", "--txpkts=60,200,700"]

@@ -5,6 +5,7 @@
 
 #include <rte_kvargs.h>
 
+#include "wcnic_compat.h"
 #include "wcnic_devargs.h"
 #include "wcnic_hw.h"
 #include "wcnic_log.h"
@@ -194,21 +195,21 @@ wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
 		ret = -EINVAL;
 		goto out;
 	}
-	ret = rte_kvargs_process(kvlist, WCNIC_ARG_TX_MODE, parse_tx_mode, &args->tx_mode);
+	ret = wcnic_kvargs_process(kvlist, WCNIC_ARG_TX_MODE, parse_tx_mode, &args->tx_mode);
 	if (ret == 0)
-		ret = rte_kvargs_process(kvlist, WCNIC_ARG_QUEUES, parse_queues, &args->queues);
+		ret = wcnic_kvargs_process(kvlist, WCNIC_ARG_QUEUES, parse_queues, &args->queues);
 	if (ret == 0)
-		ret = rte_kvargs_process(kvlist, WCNIC_ARG_ENTRY_SIZE, parse_entry_size,
-					 &args->entry_size);
+		ret = wcnic_kvargs_process(kvlist, WCNIC_ARG_ENTRY_SIZE, parse_entry_size,
+					   &args->entry_size);
 	if (ret == 0)
-		ret = rte_kvargs_process(kvlist, WCNIC_ARG_BACKEND, parse_backend, &args->backend);
+		ret = wcnic_kvargs_process(kvlist, WCNIC_ARG_BACKEND, parse_backend, &args->backend);
 	if (ret == 0)
-		ret = rte_kvargs_process(kvlist, WCNIC_ARG_MAC, parse_mac, args);
+		ret = wcnic_kvargs_process(kvlist, WCNIC_ARG_MAC, parse_mac, args);
 	if (ret == 0)
-		ret = rte_kvargs_process(kvlist, WCNIC_ARG_DEV_BURST, parse_dev_burst,
-					 &args->dev_burst_max);
+		ret = wcnic_kvargs_process(kvlist, WCNIC_ARG_DEV_BURST, parse_dev_burst,
+					   &args->dev_burst_max);
 	if (ret == 0)
-		ret = rte_kvargs_process(kvlist, WCNIC_ARG_WC_STORE, parse_wc_store, args);
+		ret = wcnic_kvargs_process(kvlist, WCNIC_ARG_WC_STORE, parse_wc_store, args);
 	if (ret != 0)
 		ret = -EINVAL;
 out:

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "wcnic_compat.h"
 #include "wcnic_dev.h"
 #include "wcnic_ethdev.h"
 #include "wcnic_log.h"
@@ -266,8 +267,9 @@ wcnic_link_update(struct rte_eth_dev *dev, int wait_to_complete __rte_unused)
 	return rte_eth_linkstatus_set(dev, &link);
 }
 
-static int
-wcnic_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
+/* qstats: where the per-queue counters go, NULL when ethdev does not want them. */
+static void
+stats_fill(struct rte_eth_dev *dev, struct rte_eth_stats *stats, wcnic_qstats_t *qstats)
 {
 	struct wcnic_adapter *ad = wcnic_adapter(dev);
 	uint16_t q;
@@ -281,9 +283,9 @@ wcnic_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
 		stats->obytes += txq->stats.bytes;
 		stats->oerrors += txq->stats.oversize_drops + txq->stats.runt_drops +
 				  txq->stats.seg_drops;
-		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			stats->q_opackets[q] = txq->stats.packets;
-			stats->q_obytes[q] = txq->stats.bytes;
+		if (qstats != NULL && q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			qstats->q_opackets[q] = txq->stats.packets;
+			qstats->q_obytes[q] = txq->stats.bytes;
 		}
 	}
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
@@ -294,15 +296,21 @@ wcnic_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
 		stats->ipackets += rxq->stats.packets;
 		stats->ibytes += rxq->stats.bytes;
 		stats->rx_nombuf += rxq->stats.alloc_failures;
-		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			stats->q_ipackets[q] = rxq->stats.packets;
-			stats->q_ibytes[q] = rxq->stats.bytes;
+		if (qstats != NULL && q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			qstats->q_ipackets[q] = rxq->stats.packets;
+			qstats->q_ibytes[q] = rxq->stats.bytes;
 		}
 	}
 	/* Frames the device dropped for want of a posted buffer. */
 	stats->imissed = wcnic_xstats_dev_counter(ad, WCNIC_REG_CNT_RX_NO_BUF);
 	if (ad->started)
 		wcnic_dev_check_error(ad, dev->data->port_id);
+}
+
+static int
+wcnic_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats WCNIC_QSTATS_PARAM)
+{
+	stats_fill(dev, stats, WCNIC_QSTATS_ARG);
 	return 0;
 }
 

@@ -29,6 +29,7 @@
 #include <rte_vfio.h>
 
 #include "vfiowc.h"
+#include "wcnic_compat.h"  /* struct vfio_device_info */
 #include "wcnic_ethdev.h"
 #include "wcnic_log.h"
 

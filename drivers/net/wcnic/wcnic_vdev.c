@@ -27,6 +27,7 @@
 #include <ethdev_vdev.h>
 #include <rte_memory.h>
 
+#include "wcnic_compat.h"
 #include "wcnic_ethdev.h"
 #include "wcnic_log.h"
 #include "wcnic_model.h"
@@ -36,7 +37,7 @@
 struct wcnic_vdev {
 	void *bar;
 	struct wcnic_model *model;
-	pthread_t thread;
+	wcnic_thread_t thread;
 	bool thread_started;
 	atomic_bool stop;
 	char name[RTE_DEV_NAME_MAX_LEN];
@@ -61,13 +62,13 @@ grant_segment_list(const struct rte_memseg_list *msl, void *arg)
 	return 0;
 }
 
-static void *
+static wcnic_thread_ret_t
 model_thread(void *arg)
 {
 	struct wcnic_vdev *vd = arg;
 
 	wcnic_model_run(vd->model, &vd->stop);
-	return NULL;
+	return 0;
 }
 
 /* Everything DPDK can allocate was granted at probe. */
@@ -84,7 +85,7 @@ vdev_teardown(struct wcnic_vdev *vd)
 		return;
 	if (vd->thread_started) {
 		atomic_store(&vd->stop, true);
-		pthread_join(vd->thread, NULL);
+		wcnic_thread_join(vd->thread);
 	}
 	wcnic_model_destroy(vd->model);
 	if (vd->bar != NULL)
@@ -135,7 +136,7 @@ vdev_device_create(const char *name, const struct wcnic_devargs *args)
 		goto fail;
 
 	snprintf(thread_name, sizeof(thread_name), "wcnic-%s", name);
-	if (rte_ctrl_thread_create(&vd->thread, thread_name, NULL, model_thread, vd) != 0)
+	if (wcnic_ctrl_thread_create(&vd->thread, thread_name, model_thread, vd) != 0)
 		goto fail;
 	vd->thread_started = true;
 	return vd;
