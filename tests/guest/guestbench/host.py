@@ -5,9 +5,13 @@ import fcntl
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(REPO / "app" / "platforms"))
+import debian  # noqa: E402  (the project's one reader of apt's sources)
+
 CACHE = Path(os.environ.get("WCNIC_GUEST_CACHE") or REPO / ".deps" / "guest")
 PACKAGES_LIST = REPO / "config" / "guest-packages.txt"
 
@@ -16,13 +20,6 @@ PACKAGES_LIST = REPO / "config" / "guest-packages.txt"
 REQUIRED_PROGRAMS = ("qemu-system-x86_64", "busybox")
 
 BACKPORTS_SOURCE = Path("/etc/apt/sources.list.d/wcnic-bookworm-backports.sources")
-BACKPORTS_STANZA = """\
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: bookworm-backports
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-"""
 
 
 class Skip(Exception):
@@ -138,5 +135,6 @@ def add_backports_source():
     Backports packages have priority 100: nothing on the host gets upgraded."""
     global _apt_updated
     if not BACKPORTS_SOURCE.exists():
-        BACKPORTS_SOURCE.write_text(BACKPORTS_STANZA, encoding="utf-8")
+        # The mirror bookworm itself comes from on this machine.
+        BACKPORTS_SOURCE.write_text(debian.backports_stanza("bookworm"), encoding="utf-8")
         _apt_updated = False
