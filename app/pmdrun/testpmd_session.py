@@ -211,6 +211,28 @@ def run_forwarding(pmd, seconds, start_cmd="start", port=0):
     return fwd, settled_xstats(pmd, port), elapsed
 
 
+def mbufs_in_use(pmd):
+    """mbufs taken from testpmd's pools and not given back, summed over every
+    pool: each pool's size less what its common pool and lcore caches hold
+    ('dump_mempool')."""
+    in_use = 0
+    out = pmd.cmd("dump_mempool")
+    for block in re.split(r"^mempool <", out, flags=re.M)[1:]:
+        fields = dict(re.findall(r"^\s*(size|common_pool_count|total_cache_count)=(\d+)$",
+                                 block, re.M))
+        if len(fields) != 3:
+            raise TestpmdError(f"unexpected dump_mempool output:\n{block}")
+        in_use += int(fields["size"]) - int(fields["common_pool_count"]) - \
+            int(fields["total_cache_count"])
+    return in_use
+
+
+def close_ports(pmd):
+    """Stop and close every port: the driver gives back every mbuf it held."""
+    pmd.cmd("port stop all", until="Done")
+    pmd.cmd("port close all", until="Done")
+
+
 def port_summary(output):
     """The driver's probe line: memory type, how it was established, TX mode."""
     match = re.search(r"BAR memory type ([\w-]+) \((.*)\), TX mode (\w+)", output)

@@ -145,7 +145,7 @@ tx_queue_drop_held(struct wcnic_txq *txq)
 	uint16_t i;
 
 	for (i = 0; i < txq->nb_slots; i++) {
-		rte_pktmbuf_free(txq->sw_ring[i]);
+		wcnic_tx_slot_free(txq->sw_ring[i]);
 		txq->sw_ring[i] = NULL;
 	}
 	txq->held_mbufs = 0;

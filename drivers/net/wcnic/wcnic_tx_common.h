@@ -21,7 +21,8 @@ wcnic_tx_doorbell(struct wcnic_txq *txq)
 /*
  * Give back mbufs the device no longer needs. With MBUF_FAST_FREE the
  * application promised direct mbufs of one pool with a reference count of
- * 1, so they go straight back to that pool without per-mbuf checks.
+ * 1, so they go straight back to that pool without per-mbuf checks; only
+ * one-segment packets come here then (wcnic_tx_hold()).
  */
 static __rte_always_inline void
 wcnic_tx_free(const struct wcnic_txq *txq, struct rte_mbuf **mbufs, unsigned int n)
@@ -32,6 +33,30 @@ wcnic_tx_free(const struct wcnic_txq *txq, struct rte_mbuf **mbufs, unsigned int
 		rte_mempool_put_bulk(mbufs[0]->pool, (void **)mbufs, n);
 	else
 		rte_pktmbuf_free_bulk(mbufs, n);
+}
+
+/*
+ * sw_ring slots hold the packets the device still reads. A multi-segment
+ * packet's slot is tagged in bit 0 (mbufs are cache-line aligned), so that
+ * reclaim frees its whole chain: wcnic_tx_free()'s bulk return to the pool
+ * under MBUF_FAST_FREE would give back the first segment only. Only the
+ * slow paths store chains, so the one-segment hot loops store plain
+ * pointers.
+ */
+#define WCNIC_TX_SLOT_CHAIN ((uintptr_t)1)
+
+static inline void
+wcnic_tx_hold(struct wcnic_txq *txq, uint16_t slot, struct rte_mbuf *m)
+{
+	txq->sw_ring[slot & txq->mask] = m->nb_segs > 1 ?
+		(struct rte_mbuf *)((uintptr_t)m | WCNIC_TX_SLOT_CHAIN) : m;
+}
+
+/* Free a slot's packet outside the bulk path: the whole chain, tag or not. */
+static inline void
+wcnic_tx_slot_free(struct rte_mbuf *held)
+{
+	rte_pktmbuf_free((struct rte_mbuf *)((uintptr_t)held & ~WCNIC_TX_SLOT_CHAIN));
 }
 
 /*
@@ -53,15 +78,21 @@ wcnic_tx_reclaim(struct wcnic_txq *txq)
 		return;
 	for (; head != dev_head; head++) {
 		struct rte_mbuf **slot = &txq->sw_ring[head & txq->mask];
+		struct rte_mbuf *held = *slot;
 
-		if (*slot != NULL) {
-			done[nb_done++] = *slot;
-			*slot = NULL;
-			if (nb_done == WCNIC_TX_FREE_BULK) {
-				wcnic_tx_free(txq, done, nb_done);
-				txq->held_mbufs -= nb_done;
-				nb_done = 0;
-			}
+		if (held == NULL)
+			continue;
+		*slot = NULL;
+		if (unlikely((uintptr_t)held & WCNIC_TX_SLOT_CHAIN)) {
+			wcnic_tx_slot_free(held);
+			txq->held_mbufs--;
+			continue;
+		}
+		done[nb_done++] = held;
+		if (nb_done == WCNIC_TX_FREE_BULK) {
+			wcnic_tx_free(txq, done, nb_done);
+			txq->held_mbufs -= nb_done;
+			nb_done = 0;
 		}
 	}
 	wcnic_tx_free(txq, done, nb_done);

@@ -77,7 +77,7 @@ dma_post_any(struct wcnic_txq *txq, struct rte_mbuf *m, unsigned int free_slots,
 		r.since_doorbell++;
 	}
 	/* The mbuf belongs to the packet's last descriptor. */
-	txq->sw_ring[(uint16_t)(txq->tail - 1) & txq->mask] = m;
+	wcnic_tx_hold(txq, (uint16_t)(txq->tail - 1), m);
 	return r;
 }
 

@@ -219,7 +219,7 @@ push_entry_any(struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry, uint16
 		return b;
 	}
 	/* The device reads the sg buffers later: free on completion. */
-	txq->sw_ring[tail & txq->mask] = m;
+	wcnic_tx_hold(txq, tail, m);
 	txq->held_mbufs++;
 	return b;
 }
