@@ -22,6 +22,7 @@
 #include <rte_eal.h>
 
 #include "pmd_test.h"
+#include "wcnic_dev.h"
 
 #define RING 256
 
@@ -196,6 +197,49 @@ remove_started(const char *prog)
 	return pmd_test_failures ? 1 : 0;
 }
 
+/*
+ * Limits a device may report that the driver must refuse at reset: with
+ * TX_BURST_MAX 0 every TX burst would loop forever. The in-process device
+ * never reports them, so the check is called on made-up values.
+ */
+static int
+device_limits(void)
+{
+	static const struct {
+		uint32_t queues, ring, mtu;
+		uint16_t burst;
+		bool usable;
+	} cases[] = {
+		{ 8, 4096, 9000, 64, true },
+		{ 1, 64, 68, 1, true },
+		{ 0, 4096, 9000, 64, false },
+		{ 8, 3000, 9000, 64, false },
+		{ 8, 32, 9000, 64, false },
+		{ 8, 0, 9000, 64, false },
+		{ 8, 4096, 67, 64, false },
+		{ 8, 4096, 9000, 0, false },
+	};
+	struct wcnic_adapter ad;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		const char *why;
+
+		memset(&ad, 0, sizeof(ad));
+		ad.max_queues = cases[i].queues;
+		ad.max_ring_size = cases[i].ring;
+		ad.max_mtu = cases[i].mtu;
+		ad.tx_burst_max = cases[i].burst;
+		why = wcnic_dev_limits_problem(&ad);
+		CHECK((why == NULL) == cases[i].usable,
+		      "queues %u, ring %u, MTU %u, burst %u: %s, expected %s", cases[i].queues,
+		      cases[i].ring, cases[i].mtu, cases[i].burst, why ? why : "usable",
+		      cases[i].usable ? "usable" : "refused");
+	}
+	printf("device-limits: %d failure(s)\n", pmd_test_failures);
+	return pmd_test_failures ? 1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -209,7 +253,9 @@ main(int argc, char **argv)
 		return rx_free_thresh(argv[0]);
 	if (strcmp(c, "remove-started") == 0)
 		return remove_started(argv[0]);
-	printf("usage: %s bad-mbufs push|dma | long-chain | rx-free-thresh | remove-started\n",
-	       argv[0]);
+	if (strcmp(c, "device-limits") == 0)
+		return device_limits();
+	printf("usage: %s bad-mbufs push|dma | long-chain | rx-free-thresh | remove-started | "
+	       "device-limits\n", argv[0]);
 	return 2;
 }

@@ -132,6 +132,13 @@ def case_multiseg_dma(pmd_dir, check):
     check.that(xs["tx_dma_descs"] >= tx, f"descriptors >= packets ({xs['tx_dma_descs']})")
 
 
+def case_queues_from_device(pmd_dir, check):
+    # No queues= devarg: the port offers every queue pair the device has.
+    tx, xs = txonly(pmd_dir, check, "backend=sink", ["--rxq=4", "--txq=4"])
+    sent = [xs.get(f"tx_q{q}_packets", 0) for q in range(4)]
+    check.that(all(n > 0 for n in sent), f"all four TX queues sent ({sent})")
+
+
 # testpmd's default: MBUF_FAST_FREE on wherever the driver offers it.
 MULTI_SEG_FAST_FREE = ["--tx-offloads=0x18000", "--txpkts=64,64,400"]
 

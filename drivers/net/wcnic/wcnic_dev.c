@@ -93,6 +93,8 @@ control_write(struct wcnic_adapter *ad, uint32_t control)
 int
 wcnic_dev_reset(struct wcnic_adapter *ad)
 {
+	const char *why;
+
 	wcnic_xstats_before_device_reset(ad);
 	control_write(ad, WCNIC_CTRL_RESET);
 	ad->control = 0; /* the device clears RESET and every other bit */
@@ -113,7 +115,28 @@ wcnic_dev_reset(struct wcnic_adapter *ad)
 	ad->tx_burst_max = (uint16_t)RTE_MIN(wcnic_bar_read32(&ad->bar, WCNIC_REG_TX_BURST_MAX),
 					     (uint32_t)UINT16_MAX);
 	ad->wedged = false;
+	why = wcnic_dev_limits_problem(ad);
+	if (why != NULL) {
+		WCNIC_LOG(ERR, "device limits this driver cannot work with: %s (MAX_QUEUES %u, "
+			  "MAX_RING_SIZE %u, MAX_MTU %u, TX_BURST_MAX %u)", why, ad->max_queues,
+			  ad->max_ring_size, ad->max_mtu, ad->tx_burst_max);
+		return -EIO;
+	}
 	return 0;
+}
+
+const char *
+wcnic_dev_limits_problem(const struct wcnic_adapter *ad)
+{
+	if (ad->max_queues == 0)
+		return "no queue (MAX_QUEUES 0)";
+	if (ad->max_ring_size < WCNIC_MIN_RING_SIZE || !rte_is_power_of_2(ad->max_ring_size))
+		return "MAX_RING_SIZE is not a power of two of at least WCNIC_MIN_RING_SIZE (64)";
+	if (ad->max_mtu < RTE_ETHER_MIN_MTU)
+		return "MAX_MTU below the Ethernet minimum (68)";
+	if (ad->tx_burst_max == 0)
+		return "no entry allowed per doorbell (TX_BURST_MAX 0)";
+	return NULL;
 }
 
 int

@@ -8,9 +8,17 @@
 /*
  * Reset the device and read its limits. On a timeout the adapter is marked
  * wedged: the device may still be using host memory, so nothing it was
- * given may be freed.
+ * given may be freed. Limits the driver cannot work with: -EIO.
  */
 int wcnic_dev_reset(struct wcnic_adapter *ad);
+
+/*
+ * What makes the limits read by wcnic_dev_reset() unusable, or NULL: no
+ * queue; a ring size the driver cannot mask indices with or below the
+ * smallest ring; an MTU below Ethernet's minimum; a per-doorbell budget of
+ * 0, with which every TX burst would loop forever.
+ */
+const char *wcnic_dev_limits_problem(const struct wcnic_adapter *ad);
 
 /* CONTROL.ENABLE with flags; on a refusal or a rejected ring, log, disable, -EIO. */
 int wcnic_dev_enable(struct wcnic_adapter *ad, uint16_t port_id, uint32_t flags);

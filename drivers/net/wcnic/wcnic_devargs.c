@@ -166,7 +166,7 @@ devargs_defaults(struct wcnic_devargs *args)
 {
 	memset(args, 0, sizeof(*args));
 	args->tx_mode = WCNIC_TX_REQ_AUTO;
-	args->queues = 1;
+	args->queues = 0; /* every queue pair the device offers */
 	args->entry_size = WCNIC_PUSH_ENTRY_128;
 	args->backend = WCNIC_BACKEND_SINK;
 }

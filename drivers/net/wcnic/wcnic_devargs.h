@@ -29,7 +29,7 @@ enum wcnic_tx_mode_request {
 
 struct wcnic_devargs {
 	enum wcnic_tx_mode_request tx_mode;
-	uint16_t queues;             /* queue pairs the device offers the port */
+	uint16_t queues;             /* queue pairs the port offers; 0: all the device has */
 	uint16_t entry_size;         /* push entry bytes: 128 or 256 */
 	enum wcnic_backend backend;  /* in-process device model only */
 	uint16_t dev_burst_max;      /* in-process model: TX_BURST_MAX, 0 = default */

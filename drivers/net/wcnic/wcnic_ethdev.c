@@ -463,6 +463,8 @@ ethdev_init(struct rte_eth_dev *dev, const char *name)
 			  ad->max_queues);
 		return -EINVAL;
 	}
+	if (ad->args.queues == 0)
+		ad->args.queues = (uint16_t)ad->max_queues;
 	ret = wcnic_dev_choose_tx_mode(ad, name);
 	if (ret != 0)
 		return ret;
