@@ -198,6 +198,44 @@ remove_started(const char *prog)
 }
 
 /*
+ * An application burst of 256 packets on an empty ring: one tx_burst call
+ * takes them all (the rings have room for all of them), and the
+ * device gets every one.
+ */
+static int
+big_burst(const char *prog, const char *mode)
+{
+	enum { NB = 256 };
+	struct rte_mbuf *pkts[NB];
+	struct rte_mempool *mp;
+	char devargs[64];
+	uint16_t port = 0, sent;
+	uint64_t deadline;
+	unsigned int i;
+
+	snprintf(devargs, sizeof(devargs), "backend=sink,tx_mode=%s", mode);
+	pmd_test_eal_init(prog, devargs);
+	mp = pmd_test_pool(2048);
+	if (pmd_test_port_start(port, mp, RING, 0) != 0) {
+		printf("FAIL: port setup\n");
+		return 1;
+	}
+	for (i = 0; i < NB; i++)
+		pkts[i] = frame_alloc(mp, 1, 64);
+	sent = rte_eth_tx_burst(port, 0, pkts, NB);
+	CHECK(sent == NB, "one tx_burst call took %u of %u packets", sent, NB);
+	if (sent < NB)
+		rte_pktmbuf_free_bulk(pkts + sent, NB - sent);
+	deadline = rte_get_timer_cycles() + rte_get_timer_hz();
+	while (pmd_test_xstat(port, "dev_tx_packets") < sent && rte_get_timer_cycles() < deadline)
+		rte_delay_ms(1);
+	CHECK(pmd_test_xstat(port, "dev_tx_packets") == NB, "device TX: %" PRIu64,
+	      pmd_test_xstat(port, "dev_tx_packets"));
+	printf("big-burst %s: %d failure(s)\n", mode, pmd_test_failures);
+	return pmd_test_finish(port);
+}
+
+/*
  * Limits a device may report that the driver must refuse at reset: with
  * TX_BURST_MAX 0 every TX burst would loop forever. The in-process device
  * never reports them, so the check is called on made-up values.
@@ -255,7 +293,9 @@ main(int argc, char **argv)
 		return remove_started(argv[0]);
 	if (strcmp(c, "device-limits") == 0)
 		return device_limits();
+	if (strcmp(c, "big-burst") == 0 && argc > 2)
+		return big_burst(argv[0], argv[2]);
 	printf("usage: %s bad-mbufs push|dma | long-chain | rx-free-thresh | remove-started | "
-	       "device-limits\n", argv[0]);
+	       "device-limits | big-burst push|dma\n", argv[0]);
 	return 2;
 }

@@ -379,11 +379,19 @@ wcnic_xmit_push(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	struct wcnic_txq *txq = queue;
 	uint16_t free_slots;
 
+	uint16_t done = 0, n;
+
 	wcnic_tx_reclaim(txq);
 	free_slots = txq->nb_slots - (uint16_t)(txq->tail - txq->head);
 	nb_pkts = RTE_MIN(nb_pkts, free_slots);
-	nb_pkts = RTE_MIN(nb_pkts, WCNIC_TX_FREE_BULK);
-	if (likely(txq->entry_size == WCNIC_PUSH_ENTRY_128))
-		return push_burst(txq, pkts, nb_pkts, WCNIC_PUSH_ENTRY_128);
-	return push_burst_256(txq, pkts, nb_pkts);
+	/* push_burst() takes at most WCNIC_TX_FREE_BULK (its arrays): larger
+	 * application bursts go in pieces, all sent in this call. */
+	do {
+		n = RTE_MIN((uint16_t)(nb_pkts - done), WCNIC_TX_FREE_BULK);
+		if (likely(txq->entry_size == WCNIC_PUSH_ENTRY_128))
+			done += push_burst(txq, pkts + done, n, WCNIC_PUSH_ENTRY_128);
+		else
+			done += push_burst_256(txq, pkts + done, n);
+	} while (done < nb_pkts);
+	return done;
 }
