@@ -6,9 +6,9 @@
  * prefetchable BAR write-combined. See doc/vfio-module.md.
  *
  * Everything here lives per open of the device: the vfio_device_ops
- * callbacks of 6.1 and 6.12 are not told which file they serve, so every
- * fd of one device opened at the same time shares one tree, and the tree
- * is emptied when the last of them is closed.
+ * callbacks are not told which file they serve, so every fd of one device
+ * opened at the same time shares one tree, and the tree is emptied when
+ * the last of them is closed.
  */
 #ifndef VFIO_PCI_WC_H
 #define VFIO_PCI_WC_H
@@ -28,26 +28,33 @@ struct vfio_pci_wc_entry {
 	u32 attrs;	/* VFIO_MMAP_ATTR_*, applied by later mmaps of the BAR */
 };
 
+/*
+ * A BAR's memory type in this open, fixed by its first use (an mmap, read(),
+ * write(), an ioeventfd, a dma-buf) until the device is closed.
+ */
+enum vfio_pci_wc_bar_type {
+	VFIO_PCI_WC_BAR_FREE,	/* not used yet */
+	VFIO_PCI_WC_BAR_UC,	/* uncached-minus, as stock vfio-pci maps it */
+	VFIO_PCI_WC_BAR_WC,	/* write-combining */
+};
+
 struct vfio_pci_wc_device {
 	/* First member: vfio_alloc_device() checks its offset is 0. */
 	struct vfio_pci_core_device core;
 	/*
-	 * Serialises attribute changes, the choice of a BAR's memory type,
-	 * the mmaps that depend on both and ioeventfd_setups. Taken inside
+	 * Serialises attribute changes, the BARs' types and kernel mappings,
+	 * the mmaps that depend on them and ioeventfd_calls. Taken inside
 	 * mmap_lock by the mmap path, so it is never held across a user copy
 	 * (a fault there would take mmap_lock inside it).
 	 */
 	struct mutex attrs_lock;
 	/* mmap offset range -> struct vfio_pci_wc_entry, for this open */
 	struct maple_tree mmap_tree;
-	/*
-	 * core.barmap[i] was created write-combined in this open. Written
-	 * under attrs_lock before that barmap is published, so write() reads
-	 * it without the lock (see vfio_pci_wc_write()).
-	 */
-	bool bar_wc[PCI_STD_NUM_BARS];
-	/* VFIO_DEVICE_IOEVENTFD calls checked and now in the core, per BAR */
-	unsigned int ioeventfd_setups[PCI_STD_NUM_BARS];
+	enum vfio_pci_wc_bar_type bar_type[PCI_STD_NUM_BARS];
+	/* core.barmap[i] is a write-combined mapping this driver made */
+	bool kmap_wc[PCI_STD_NUM_BARS];
+	/* VFIO_DEVICE_IOEVENTFD calls now in the core */
+	unsigned int ioeventfd_calls;
 };
 
 static inline struct vfio_pci_wc_device *to_wc_device(struct vfio_device *core_vdev)
@@ -57,8 +64,7 @@ static inline struct vfio_pci_wc_device *to_wc_device(struct vfio_device *core_v
 
 /* vfio_pci_wc_tree.c: the per-open maple tree of mmap offsets */
 void vfio_pci_wc_tree_init(struct vfio_pci_wc_device *wdev);
-long vfio_pci_wc_get_region_info(struct vfio_pci_wc_device *wdev,
-				 struct vfio_region_info __user *arg);
+int vfio_pci_wc_tree_add(struct vfio_pci_wc_device *wdev, u32 index);
 struct vfio_pci_wc_entry *vfio_pci_wc_tree_find(struct vfio_pci_wc_device *wdev, u64 offset);
 void vfio_pci_wc_tree_clear(struct vfio_pci_wc_device *wdev);
 
@@ -68,8 +74,12 @@ long vfio_pci_wc_set_mmap_attrs(struct vfio_pci_wc_device *wdev,
 long vfio_pci_wc_ioeventfd(struct vfio_pci_wc_device *wdev,
 			   struct vfio_device_ioeventfd __user *arg);
 int vfio_pci_wc_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma);
+ssize_t vfio_pci_wc_read(struct vfio_device *core_vdev, char __user *buf,
+			 size_t count, loff_t *ppos);
 ssize_t vfio_pci_wc_write(struct vfio_device *core_vdev, const char __user *buf,
 			  size_t count, loff_t *ppos);
+int vfio_pci_wc_use_bar(struct vfio_pci_wc_device *wdev, u32 index);
+bool vfio_pci_wc_mapping_is_wc(void __iomem *io);
 void vfio_pci_wc_forget_bars(struct vfio_pci_wc_device *wdev);
 
 #endif /* VFIO_PCI_WC_H */

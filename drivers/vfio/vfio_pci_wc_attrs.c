@@ -1,24 +1,71 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * VFIO_DEVICE_SET_MMAP_ATTRS, the mmaps it affects, and the other users of
- * a BAR's kernel mapping that its memory type concerns (write(), ioeventfd).
+ * a BAR's kernel mapping that its memory type concerns (read(), write(),
+ * ioeventfd, dma-buf).
  *
  * The x86 PAT trap: the kernel keeps one memory type per physical range,
- * and vfio_pci_core_mmap() creates an uncached-minus kernel mapping of the
- * whole BAR (core.barmap[i], also created by read/write through the device
- * fd) the first time the BAR is used in an open. A user mapping asking for
- * write-combining afterwards is silently given uncached-minus. So a BAR's
- * memory type is chosen once per open, by whatever maps it first: for a
- * write-combining request this driver creates that kernel mapping
- * write-combined itself, before calling the core, and every later mapping
- * of the BAR agrees with it. Asking for the other type afterwards fails
- * with EBUSY, never with a quietly different mapping.
+ * and the core keeps an uncached-minus kernel mapping of the whole BAR
+ * (core.barmap[i]). A user mapping asking for write-combining while that
+ * mapping exists is silently given uncached-minus. So a BAR's memory type
+ * is chosen once per open, by its first use, and for write-combining the
+ * kernel mapping is made write-combined first: SET_MMAP_ATTRS asking WC
+ * does it for a BAR not used yet, and every later mapping of the BAR then
+ * agrees with it. Before 7.2 the core maps a BAR lazily, and this driver
+ * creates that mapping WC before the core does; since 7.2 the core maps
+ * every BAR uncached at open, and this driver replaces that mapping
+ * (vfio_pci_wc_remap_bar(), vfio_pci_wc_compat.h). Asking for the other
+ * type after the first use fails with EBUSY, never with a quietly
+ * different mapping.
  */
 #include <linux/mm.h>
 #include <linux/pci.h>
 #include <linux/uaccess.h>
 
 #include "vfio_pci_wc.h"
+#include "vfio_pci_wc_compat.h"
+
+/*
+ * Whether the kernel can write-combine at all. On x86 that is PAT: without
+ * it (nopat, or a CPU without it) a WC request is given uncached-minus.
+ */
+static bool wc_available(void)
+{
+#ifdef CONFIG_X86
+	return pat_enabled();
+#else
+	return true;
+#endif
+}
+
+/*
+ * Whether @io, a kernel mapping just made with pci_iomap_wc(), is
+ * write-combining. On x86, a WC request for a range that PAT already
+ * tracks with another type (another mapping of the BAR, in this kernel or
+ * in a process) is silently given that type. The mapping's page-table
+ * entry says what was obtained: lookup_address() and cachemode2protval()
+ * are exported, the memtype tree itself (lookup_memtype()) is not. Other
+ * architectures keep no memory type per range that could override
+ * pgprot_writecombine().
+ */
+bool vfio_pci_wc_mapping_is_wc(void __iomem *io)
+{
+#ifdef CONFIG_X86
+	unsigned int level;
+	pte_t *pte = lookup_address((unsigned long)io, &level);
+	pgprotval_t prot;
+
+	if (!pte || !wc_available())
+		return false;
+	prot = pte_val(*pte);
+	/* A huge ioremap keeps its PAT bit where 4K entries have the PFN. */
+	if (level != PG_LEVEL_4K)
+		prot = protval_large_2_4k(prot);
+	return (prot & _PAGE_CACHE_MASK) == cachemode2protval(_PAGE_CACHE_MODE_WC);
+#else
+	return true;
+#endif
+}
 
 /*
  * Only a prefetchable memory BAR may be write-combined: reads without side
@@ -31,16 +78,72 @@ static bool bar_can_wc(struct vfio_pci_wc_device *wdev, u32 index)
 {
 	unsigned long flags = pci_resource_flags(wdev->core.pdev, index);
 
-	if (index == wdev->core.msix_bar)
+	if (index == wdev->core.msix_bar || !wc_available())
 		return false;
 	return (flags & IORESOURCE_MEM) && (flags & IORESOURCE_PREFETCH);
 }
 
-/* BAR @index's memory type is already fixed in this open, and is not @wc. */
-static bool bar_type_conflicts(struct vfio_pci_wc_device *wdev, u32 index, bool wc)
+/*
+ * Make the kernel mapping of BAR @index, not used yet in this open,
+ * write-combined (@wc) or uncached again.
+ */
+static int set_kernel_mapping(struct vfio_pci_wc_device *wdev, u32 index, bool wc)
 {
 	lockdep_assert_held(&wdev->attrs_lock);
-	return wdev->core.barmap[index] && wdev->bar_wc[index] != wc;
+	if (wdev->kmap_wc[index] == wc)
+		return 0;
+	/*
+	 * The core would take the mapping being replaced for the ioeventfd it
+	 * is setting up, which may concern any BAR (vfio_pci_wc_ioeventfd()).
+	 */
+	if (wdev->ioeventfd_calls) {
+		pci_dbg(wdev->core.pdev, "BAR %u: an ioeventfd is being set up in this open\n",
+			index);
+		return -EBUSY;
+	}
+	return vfio_pci_wc_remap_bar(wdev, index, wc);
+}
+
+/*
+ * Fix BAR @index's memory type for this open, or check that it already is
+ * @wc, before anything maps or accesses it.
+ */
+static int fix_bar(struct vfio_pci_wc_device *wdev, u32 index, bool wc)
+{
+	enum vfio_pci_wc_bar_type want = wc ? VFIO_PCI_WC_BAR_WC : VFIO_PCI_WC_BAR_UC;
+	int ret;
+
+	lockdep_assert_held(&wdev->attrs_lock);
+	if (wdev->bar_type[index] != VFIO_PCI_WC_BAR_FREE) {
+		if (wdev->bar_type[index] == want)
+			return 0;
+		pci_dbg(wdev->core.pdev, "BAR %u is already used %s in this open\n",
+			index, wc ? "uncached" : "write-combined");
+		return -EBUSY;
+	}
+	ret = set_kernel_mapping(wdev, index, wc);
+	if (ret)
+		return ret;
+	wdev->bar_type[index] = want;
+	return 0;
+}
+
+/*
+ * read(), write() and dma-buf export of BAR @index: a BAR not used yet is
+ * fixed uncached, one already used keeps its type. Returns that type, or a
+ * negative errno.
+ */
+int vfio_pci_wc_use_bar(struct vfio_pci_wc_device *wdev, u32 index)
+{
+	int ret = 0;
+
+	mutex_lock(&wdev->attrs_lock);
+	if (wdev->bar_type[index] == VFIO_PCI_WC_BAR_FREE)
+		ret = fix_bar(wdev, index, false);
+	if (!ret)
+		ret = wdev->bar_type[index];
+	mutex_unlock(&wdev->attrs_lock);
+	return ret;
 }
 
 long vfio_pci_wc_set_mmap_attrs(struct vfio_pci_wc_device *wdev,
@@ -49,8 +152,9 @@ long vfio_pci_wc_set_mmap_attrs(struct vfio_pci_wc_device *wdev,
 	struct pci_dev *pdev = wdev->core.pdev;
 	struct vfio_mmap_attrs req;
 	struct vfio_pci_wc_entry *entry;
+	enum vfio_pci_wc_bar_type type;
 	bool wc;
-	long ret = 0;
+	long ret;
 
 	/* The tail padding is not part of the request. */
 	if (copy_from_user(&req, arg, offsetofend(struct vfio_mmap_attrs, attrs)))
@@ -68,72 +172,105 @@ long vfio_pci_wc_set_mmap_attrs(struct vfio_pci_wc_device *wdev,
 		pci_dbg(pdev, "SET_MMAP_ATTRS: offset 0x%llx: no mmap-able region whose info was read in this open\n",
 			req.offset);
 		ret = -EINVAL;
-	} else if (wc && !bar_can_wc(wdev, entry->index)) {
-		pci_dbg(pdev, "SET_MMAP_ATTRS: BAR %u is not prefetchable memory without the MSI-X table: no write-combining\n",
+		goto out;
+	}
+	if (wc && !bar_can_wc(wdev, entry->index)) {
+		pci_dbg(pdev, "SET_MMAP_ATTRS: BAR %u is not prefetchable memory without the MSI-X table, or the kernel has no write-combining: no write-combining\n",
 			entry->index);
 		ret = -EINVAL;
-	} else if (bar_type_conflicts(wdev, entry->index, wc)) {
-		pci_dbg(pdev, "SET_MMAP_ATTRS: BAR %u is already mapped %s in this open\n",
+		goto out;
+	}
+	type = wdev->bar_type[entry->index];
+	if (type == VFIO_PCI_WC_BAR_FREE) {
+		/*
+		 * The kernel mapping follows the attribute until the BAR is used,
+		 * so that a type the kernel cannot give is refused here, where
+		 * the caller can still choose the other one.
+		 */
+		ret = set_kernel_mapping(wdev, entry->index, wc);
+	} else if (type != (wc ? VFIO_PCI_WC_BAR_WC : VFIO_PCI_WC_BAR_UC)) {
+		pci_dbg(pdev, "SET_MMAP_ATTRS: BAR %u is already used %s in this open\n",
 			entry->index, wc ? "uncached" : "write-combined");
 		ret = -EBUSY;
 	} else {
-		entry->attrs = req.attrs;
+		ret = 0;
 	}
+	if (!ret)
+		entry->attrs = req.attrs;
+out:
 	mutex_unlock(&wdev->attrs_lock);
 	return ret;
 }
 
 /*
- * VFIO_DEVICE_IOEVENTFD. The core's ioeventfd writes go through barmap with
- * no store fence after them, so on a BAR fixed write-combined in this open
- * a doorbell written that way could wait in a write-combining buffer: that
- * request is refused. Deleting an ioeventfd (fd -1), and whatever the core
- * refuses anyway, pass through unchanged.
+ * VFIO_DEVICE_IOEVENTFD. The core's ioeventfd writes go through the BAR's
+ * kernel mapping with no store fence after them, so on a BAR fixed
+ * write-combined in this open a doorbell written that way could wait in a
+ * write-combining buffer: that request is refused. Otherwise an ioeventfd
+ * fixes its BAR uncached, like read(). Deleting one (fd -1), and whatever
+ * the core refuses anyway, pass through unchanged.
  *
  * The core reads the request again, and attrs_lock cannot be held across
- * that user copy (see vfio_pci_wc.h). So that a WC mmap of the same BAR
- * cannot fix it between the check here and the core taking barmap,
- * claim_bar() refuses while ioeventfd_setups counts a call for that BAR.
- * A caller rewriting its own request while the ioctl runs can still steer
- * the core to another BAR; that misleads nobody but itself.
+ * that user copy (see vfio_pci_wc.h), so a caller rewriting its request
+ * meanwhile can steer the core to another BAR, even turn a deletion into
+ * an addition. That misleads nobody but itself as long as no kernel mapping
+ * the core may keep in an ioeventfd is ever unmapped before the close:
+ * while any call is in the core, no kernel mapping changes
+ * (set_kernel_mapping()); a WC mapping of a BAR not used yet is made
+ * uncached before every call, so no ioeventfd can hold one; and since 7.2,
+ * where an uncached mapping is replaced rather than created,
+ * vfio_pci_wc_remap_bar() replaces none while the open has an ioeventfd.
  */
 long vfio_pci_wc_ioeventfd(struct vfio_pci_wc_device *wdev,
 			   struct vfio_device_ioeventfd __user *arg)
 {
 	const size_t minsz = offsetofend(struct vfio_device_ioeventfd, fd);
-	struct vfio_device *core_vdev = &wdev->core.vdev;
 	struct vfio_device_ioeventfd req;
-	bool wc;
 	u64 index;
-	long ret;
+	long ret = 0;
+	u32 i;
 
 	if (copy_from_user(&req, arg, minsz))
 		return -EFAULT;
 	index = VFIO_PCI_OFFSET_TO_INDEX(req.offset);
-	if (req.argsz < minsz || req.fd < 0 || index >= PCI_STD_NUM_BARS)
-		return vfio_pci_core_ioctl(core_vdev, VFIO_DEVICE_IOEVENTFD, (unsigned long)arg);
 
 	mutex_lock(&wdev->attrs_lock);
-	wc = wdev->bar_wc[index];
-	if (!wc)
-		wdev->ioeventfd_setups[index]++;
-	mutex_unlock(&wdev->attrs_lock);
-	if (wc) {
-		pci_dbg(wdev->core.pdev, "IOEVENTFD: BAR %llu is mapped write-combined in this open, and ioeventfd writes are not fenced\n",
-			index);
-		return -EBUSY;
+	if (req.argsz >= minsz && req.fd >= 0 && index < PCI_STD_NUM_BARS) {
+		if (wdev->bar_type[index] == VFIO_PCI_WC_BAR_WC) {
+			pci_dbg(wdev->core.pdev, "IOEVENTFD: BAR %llu is mapped write-combined in this open, and ioeventfd writes are not fenced\n",
+				index);
+			ret = -EBUSY;
+		} else {
+			ret = fix_bar(wdev, index, false);
+		}
 	}
+	if (!ret) {
+		/*
+		 * Going back to UC leaves no WC mapping behind even when it
+		 * fails: the BAR then has no mapping at all (7.2 and later),
+		 * which no ioeventfd can hold either. So it refuses nothing,
+		 * a deletion least of all.
+		 */
+		for (i = 0; i < PCI_STD_NUM_BARS; i++) {
+			if (wdev->bar_type[i] == VFIO_PCI_WC_BAR_FREE)
+				set_kernel_mapping(wdev, i, false);
+		}
+		wdev->ioeventfd_calls++;
+	}
+	mutex_unlock(&wdev->attrs_lock);
+	if (ret)
+		return ret;
 
-	ret = vfio_pci_core_ioctl(core_vdev, VFIO_DEVICE_IOEVENTFD, (unsigned long)arg);
+	ret = vfio_pci_core_ioctl(&wdev->core.vdev, VFIO_DEVICE_IOEVENTFD, (unsigned long)arg);
 
 	mutex_lock(&wdev->attrs_lock);
-	wdev->ioeventfd_setups[index]--;
+	wdev->ioeventfd_calls--;
 	mutex_unlock(&wdev->attrs_lock);
 	return ret;
 }
 
 /*
- * The core's own checks of a BAR mmap, made before claim_bar() so that a
+ * The core's own checks of a BAR mmap, made before fix_bar() so that a
  * mapping refused for its arguments fixes no memory type. The core makes
  * them again.
  */
@@ -158,62 +295,6 @@ static int check_bar_mmap(struct vfio_pci_wc_device *wdev, struct vm_area_struct
 	return 0;
 }
 
-/*
- * Fix BAR @index's memory type for this open before the core maps it, or
- * check that it is already @wc. For write-combining, the kernel mapping
- * the core keeps in barmap is created here, write-combined, and the core
- * then uses it instead of making its own. It stays until the device is
- * closed, even if the core's mmap fails afterwards: read/write through the
- * device fd may be using it as soon as it is published.
- */
-static int claim_bar(struct vfio_pci_wc_device *wdev, u32 index, bool wc)
-{
-	struct vfio_pci_core_device *vdev = &wdev->core;
-	struct pci_dev *pdev = vdev->pdev;
-	void __iomem *io;
-	int ret;
-
-	if (bar_type_conflicts(wdev, index, wc)) {
-		/*
-		 * Never UC on a WC BAR: its entry asks WC for as long as the BAR
-		 * is WC (SET_MMAP_ATTRS refuses to clear it), and an mmap that
-		 * passed check_bar_mmap() starts inside its BAR's entry.
-		 */
-		WARN_ON_ONCE(!wc);
-		pci_dbg(pdev, "mmap: BAR %u is already mapped %s in this open\n",
-			index, wc ? "uncached" : "write-combined");
-		return -EBUSY;
-	}
-	if (vdev->barmap[index] || !wc)
-		return 0;	/* agreed, or the core maps it uncached as stock does */
-	if (wdev->ioeventfd_setups[index]) {
-		pci_dbg(pdev, "mmap: an ioeventfd being set up on BAR %u fixes it uncached\n", index);
-		return -EBUSY;
-	}
-
-	/* Fails with EBUSY if the core's read/write path requested it meanwhile. */
-	ret = pci_request_selected_regions(pdev, 1 << index, "vfio-pci");
-	if (ret)
-		return ret;
-	io = pci_iomap_wc(pdev, index, 0);
-	if (!io) {
-		pci_warn(pdev, "cannot map BAR %u write-combined (a PAT conflict is logged above if that is why)\n",
-			 index);
-		pci_release_selected_regions(pdev, 1 << index);
-		return -ENOMEM;
-	}
-	/*
-	 * bar_wc before barmap: the core's read/write path loads barmap
-	 * without attrs_lock, and vfio_pci_wc_write() then reads bar_wc
-	 * without it too; this smp_wmb() pairs with the smp_rmb() there, so
-	 * a write that went through this mapping finds bar_wc set.
-	 */
-	WRITE_ONCE(wdev->bar_wc[index], true);
-	smp_wmb();
-	WRITE_ONCE(vdev->barmap[index], io);
-	return 0;
-}
-
 int vfio_pci_wc_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma)
 {
 	struct vfio_pci_wc_device *wdev = to_wc_device(core_vdev);
@@ -231,7 +312,7 @@ int vfio_pci_wc_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma)
 	if (index < PCI_STD_NUM_BARS) {
 		ret = check_bar_mmap(wdev, vma, index);
 		if (!ret)
-			ret = claim_bar(wdev, index, wc);
+			ret = fix_bar(wdev, index, wc);
 	}
 	if (!ret)
 		ret = vfio_pci_core_mmap(core_vdev, vma);
@@ -239,7 +320,8 @@ int vfio_pci_wc_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma)
 	 * The core set pgprot_noncached(asked), and on x86 the cache-mode
 	 * bits can only be added, not replaced, so start again from the
 	 * protection the caller asked for. Decrypted as the core's own is:
-	 * MMIO is never encrypted memory.
+	 * MMIO is never encrypted memory. On x86 the page-table entries then
+	 * take the type PAT tracks for the BAR, that of the WC kernel mapping.
 	 */
 	if (!ret && wc)
 		vma->vm_page_prot = pgprot_decrypted(pgprot_writecombine(asked));
@@ -248,8 +330,39 @@ int vfio_pci_wc_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma)
 }
 
 /*
- * write() through the device fd uses barmap, so on a BAR mapped WC its
- * stores are write-combined: within one call they may be merged and
+ * The BAR a read() or write() at *@ppos of @count bytes goes through the
+ * kernel mapping of, or PCI_STD_NUM_BARS when it reaches none (another
+ * region, or one the core refuses before mapping anything).
+ */
+static u32 rw_bar(struct vfio_pci_wc_device *wdev, size_t count, loff_t *ppos)
+{
+	u64 index = VFIO_PCI_OFFSET_TO_INDEX((u64)*ppos);
+	u64 pos = (u64)*ppos & VFIO_PCI_OFFSET_MASK;
+
+	if (!count || index >= PCI_STD_NUM_BARS ||
+	    pos >= pci_resource_len(wdev->core.pdev, index))
+		return PCI_STD_NUM_BARS;
+	return index;
+}
+
+ssize_t vfio_pci_wc_read(struct vfio_device *core_vdev, char __user *buf,
+			 size_t count, loff_t *ppos)
+{
+	struct vfio_pci_wc_device *wdev = to_wc_device(core_vdev);
+	u32 index = rw_bar(wdev, count, ppos);
+	int ret;
+
+	if (index < PCI_STD_NUM_BARS) {
+		ret = vfio_pci_wc_use_bar(wdev, index);
+		if (ret < 0)
+			return ret;
+	}
+	return vfio_pci_core_read(core_vdev, buf, count, ppos);
+}
+
+/*
+ * write() through the device fd uses the kernel mapping, so on a BAR mapped
+ * WC its stores are write-combined: within one call they may be merged and
  * reordered among themselves, and are ordered only at its end. There a
  * store fence pushes them out of the CPU's write-combining buffers before
  * the call returns, as uncached stores would have left, instead of letting
@@ -263,26 +376,26 @@ ssize_t vfio_pci_wc_write(struct vfio_device *core_vdev, const char __user *buf,
 			  size_t count, loff_t *ppos)
 {
 	struct vfio_pci_wc_device *wdev = to_wc_device(core_vdev);
-	u64 index = VFIO_PCI_OFFSET_TO_INDEX((u64)*ppos);
-	ssize_t ret = vfio_pci_core_write(core_vdev, buf, count, ppos);
+	u32 index = rw_bar(wdev, count, ppos);
+	bool wc = false;
+	ssize_t ret;
 
-	if (ret <= 0 || index >= PCI_STD_NUM_BARS)
-		return ret;
-	/*
-	 * The core loaded barmap before its stores. If that was a WC mapping,
-	 * claim_bar() set bar_wc before publishing it (smp_wmb() there), and
-	 * this read, ordered after that load, sees it. A barmap is neither
-	 * replaced nor cleared while the device is open, so bar_wc read false
-	 * means the stores went through an uncached mapping.
-	 */
-	smp_rmb();
-	if (READ_ONCE(wdev->bar_wc[index]))
-		wmb();
+	if (index < PCI_STD_NUM_BARS) {
+		/* Fixed from here to the close, so still the type the core used. */
+		ret = vfio_pci_wc_use_bar(wdev, index);
+		if (ret < 0)
+			return ret;
+		wc = ret == VFIO_PCI_WC_BAR_WC;
+	}
+	ret = vfio_pci_core_write(core_vdev, buf, count, ppos);
+	if (ret > 0 && wc)
+		wmb();	/* the stores above leave the write-combining buffers */
 	return ret;
 }
 
-/* At the last close, after the core has unmapped every barmap. */
+/* At the last close, after the core has unmapped every BAR. */
 void vfio_pci_wc_forget_bars(struct vfio_pci_wc_device *wdev)
 {
-	memset(wdev->bar_wc, 0, sizeof(wdev->bar_wc));
+	memset(wdev->bar_type, 0, sizeof(wdev->bar_type));
+	memset(wdev->kmap_wc, 0, sizeof(wdev->kmap_wc));
 }

@@ -79,8 +79,15 @@ static bool refused_by_denylist(struct pci_dev *pdev)
 static int vfio_pci_wc_init_dev(struct vfio_device *core_vdev)
 {
 	struct vfio_pci_wc_device *wdev = to_wc_device(core_vdev);
-	int ret = vfio_pci_core_init_dev(core_vdev);
+	int ret;
 
+	/*
+	 * From 7.2 the parameters' bits live in each device, set before the
+	 * core's init as stock vfio-pci does: a later change of a writable
+	 * parameter concerns the devices bound afterwards.
+	 */
+	vfio_pci_wc_latch_params(&wdev->core, nointxmask, disable_vga, disable_idle_d3);
+	ret = vfio_pci_core_init_dev(core_vdev);
 	if (ret)
 		return ret;
 	mutex_init(&wdev->attrs_lock);
@@ -122,14 +129,12 @@ static long vfio_pci_wc_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 	struct vfio_pci_wc_device *wdev = to_wc_device(core_vdev);
 
 	switch (cmd) {
-	case VFIO_DEVICE_GET_REGION_INFO:
-		return vfio_pci_wc_get_region_info(wdev, (void __user *)arg);
 	case VFIO_DEVICE_SET_MMAP_ATTRS:
 		return vfio_pci_wc_set_mmap_attrs(wdev, (void __user *)arg);
 	case VFIO_DEVICE_IOEVENTFD:
 		return vfio_pci_wc_ioeventfd(wdev, (void __user *)arg);
 	default:
-		return vfio_pci_core_ioctl(core_vdev, cmd, arg);
+		return vfio_pci_wc_other_ioctl(core_vdev, cmd, arg);
 	}
 }
 
@@ -140,12 +145,14 @@ static const struct vfio_device_ops vfio_pci_wc_ops = {
 	.open_device	= vfio_pci_wc_open_device,
 	.close_device	= vfio_pci_wc_close_device,
 	.ioctl		= vfio_pci_wc_ioctl,
-	.device_feature	= vfio_pci_core_ioctl_feature,
-	.read		= vfio_pci_core_read,
+	VFIO_PCI_WC_REGION_INFO_OP
+	VFIO_PCI_WC_FEATURE_OP
+	.read		= vfio_pci_wc_read,
 	.write		= vfio_pci_wc_write,
 	.mmap		= vfio_pci_wc_mmap,
 	.request	= vfio_pci_core_request,
 	.match		= vfio_pci_core_match,
+	VFIO_PCI_WC_MATCH_TOKEN_OP
 	VFIO_PCI_WC_IOMMUFD_OPS
 };
 
@@ -167,6 +174,7 @@ static int vfio_pci_wc_probe(struct pci_dev *pdev, const struct pci_device_id *i
 	if (IS_ERR(wdev))
 		return PTR_ERR(wdev);
 	dev_set_drvdata(&pdev->dev, &wdev->core);
+	vfio_pci_wc_set_pci_ops(&wdev->core);
 	ret = vfio_pci_core_register_device(&wdev->core);
 	if (ret)
 		vfio_put_device(&wdev->core.vdev);
@@ -239,7 +247,7 @@ static int __init vfio_pci_wc_init(void)
 {
 	int ret;
 
-	vfio_pci_core_set_params(nointxmask, disable_vga, disable_idle_d3);
+	vfio_pci_wc_set_params(nointxmask, disable_vga, disable_idle_d3);
 	ret = pci_register_driver(&vfio_pci_wc_driver);
 	if (ret) {
 		pr_err("cannot register the vfio-pci PCI driver (%d)%s\n", ret,

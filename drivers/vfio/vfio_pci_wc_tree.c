@@ -8,7 +8,6 @@
  */
 #include <linux/build_bug.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 
 #include "vfio_pci_wc.h"
 
@@ -25,8 +24,8 @@ void vfio_pci_wc_tree_init(struct vfio_pci_wc_device *wdev)
  * BAR can be mmapped through this driver: config space, ROM and VGA never
  * are, and it registers no device-specific region (stock vfio-pci's only
  * ones are Intel graphics', left out, see vfio_pci_wc_probe()). Taken from
- * the core's own state rather than read back from the user's buffer, which
- * another thread may rewrite between the core's answer and this call: an
+ * the core's own state rather than from its answer, which before 6.19 is
+ * read back from the user's buffer that another thread may rewrite: an
  * entry must never claim more than the BAR it names.
  */
 static u64 entry_size(struct vfio_pci_core_device *vdev, u32 index)
@@ -36,7 +35,11 @@ static u64 entry_size(struct vfio_pci_core_device *vdev, u32 index)
 	return pci_resource_len(vdev->pdev, index);
 }
 
-static int tree_add_region(struct vfio_pci_wc_device *wdev, u32 index)
+/*
+ * After a successful VFIO_DEVICE_GET_REGION_INFO of region @index (see
+ * vfio_pci_wc_compat.h for how it gets here on each kernel).
+ */
+int vfio_pci_wc_tree_add(struct vfio_pci_wc_device *wdev, u32 index)
 {
 	u64 size = entry_size(&wdev->core, index), offset = VFIO_PCI_INDEX_TO_OFFSET(index);
 	struct vfio_pci_wc_entry *entry;
@@ -57,21 +60,6 @@ static int tree_add_region(struct vfio_pci_wc_device *wdev, u32 index)
 		kfree(entry);
 	/* -EEXIST: another thread's call for the same region got there first. */
 	return ret == -EEXIST ? 0 : ret;
-}
-
-long vfio_pci_wc_get_region_info(struct vfio_pci_wc_device *wdev,
-				 struct vfio_region_info __user *arg)
-{
-	u32 index;
-	long ret;
-
-	if (get_user(index, &arg->index))
-		return -EFAULT;
-	ret = vfio_pci_core_ioctl(&wdev->core.vdev, VFIO_DEVICE_GET_REGION_INFO,
-				  (unsigned long)arg);
-	if (ret)
-		return ret;
-	return tree_add_region(wdev, index);
 }
 
 /* The entry covering @offset, or NULL. Entries live until the device is closed. */
