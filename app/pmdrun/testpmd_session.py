@@ -134,6 +134,10 @@ class Testpmd:
         with self._lock:
             return self.output[start:end]
 
+    def wait_output(self, text, timeout):
+        """Wait until testpmd has printed text (an event line, a log line)."""
+        self._wait_for(text, 0, timeout)
+
     def close(self, timeout=30):
         try:
             if self.proc.poll() is None:

@@ -93,6 +93,30 @@ const char *wcnic_counter_name(enum wcnic_counter c)
 	return (unsigned int)c < NAMES(counter_names) ? counter_names[c] : NULL;
 }
 
+static const char *const fault_names[] = {
+	[WCNIC_FAULT_NONE] = "none",
+	[WCNIC_FAULT_ERROR] = "error",
+	[WCNIC_FAULT_WEDGE] = "wedge",
+};
+
+int wcnic_model_fault_from_name(const char *name, enum wcnic_model_fault *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < NAMES(fault_names); i++) {
+		if (strcmp(name, fault_names[i]) == 0) {
+			*out = (enum wcnic_model_fault)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *wcnic_model_fault_name(enum wcnic_model_fault f)
+{
+	return (unsigned int)f < NAMES(fault_names) ? fault_names[f] : NULL;
+}
+
 const char *wcnic_error_name(uint32_t code)
 {
 	return code < NAMES(error_names) ? error_names[code] : NULL;
@@ -112,7 +136,8 @@ static bool params_valid(const struct wcnic_model_params *p)
 	       p->max_ring_size <= WCNIC_MAX_RING_SIZE &&
 	       (p->max_ring_size & (p->max_ring_size - 1)) == 0 &&
 	       p->gen_frame_len >= WCNIC_MODEL_GEN_MIN_LEN && p->gen_frame_len <= WCNIC_MAX_FRAME_LEN &&
-	       (p->dev_features & ~WCNIC_MODEL_ALL_FEATURES) == 0;
+	       (p->dev_features & ~WCNIC_MODEL_ALL_FEATURES) == 0 &&
+	       wcnic_model_fault_name(p->fault) != NULL;
 }
 
 struct wcnic_model *wcnic_model_create(void *bar, size_t bar_size,
@@ -159,10 +184,29 @@ struct wcnic_model *wcnic_model_create(void *bar, size_t bar_size,
 	return m;
 }
 
+/* Play the configured fault once its packet count is reached. */
+static void fault_poll(struct wcnic_model *m)
+{
+	if (m->life.total[WCNIC_CNT_TX_PACKETS] < m->p.fault_after_tx)
+		return;
+	if (m->p.fault == WCNIC_FAULT_WEDGE)
+		m->wedged = true;
+	else if (m->q[0].tx.state == RING_RUNNING)
+		model_ring_error(m, 0, DIR_TX, WCNIC_ERR_BAD_DESCRIPTOR, 0);
+	else
+		return; /* an error needs a running ring: when ring 0 runs again */
+	m->fault_played = true;
+}
+
 unsigned int wcnic_model_poll(struct wcnic_model *m)
 {
-	unsigned int work = model_ctrl_poll(m);
-	unsigned int qi;
+	unsigned int work, qi;
+
+	if (m->p.fault != WCNIC_FAULT_NONE && !m->fault_played)
+		fault_poll(m);
+	if (m->wedged)
+		return 0;
+	work = model_ctrl_poll(m);
 
 	for (qi = 0; m->enabled && qi < WCNIC_MAX_QUEUES; qi++) {
 		const struct model_queue *q = &m->q[qi];

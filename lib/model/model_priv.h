@@ -79,6 +79,8 @@ struct wcnic_model {
 	uint32_t num_queues;
 	uint32_t max_frame;    /* min(MTU + 18, WCNIC_MAX_FRAME_LEN) */
 
+	bool fault_played;     /* p.fault happened (it happens once) */
+	bool wedged;           /* WCNIC_FAULT_WEDGE played: nothing is served */
 	uint64_t cnt[WCNIC_CNT_NUM]; /* the BAR copies are refreshed once per pass */
 	uint32_t cnt_dirty;    /* bit per counter changed since the refresh */
 	uint64_t passes;

@@ -60,6 +60,21 @@ struct wcnic_backend_ops {
 #define WCNIC_MODEL_ALL_FEATURES   (WCNIC_F_TX_PUSH | WCNIC_F_TX_DMA | WCNIC_F_PUSH_ENTRY_128 | \
 				    WCNIC_F_PUSH_ENTRY_256 | WCNIC_F_MULTI_SEG | WCNIC_F_PROMISC)
 
+/* Faults the model can play (wcnic_model_params.fault). */
+enum wcnic_model_fault {
+	WCNIC_FAULT_NONE = 0,
+	/* Stop TX ring 0 with a device error (BAD_DESCRIPTOR, ERROR_INFO 0), as
+	 * a device that read a malformed descriptor does. */
+	WCNIC_FAULT_ERROR,
+	/* Stop answering: no register is served any more, not even RESET, and
+	 * HEARTBEAT stops. */
+	WCNIC_FAULT_WEDGE,
+};
+
+/* "none", "error", "wedge" <-> enum: 0 or -EINVAL / NULL if unknown. */
+int wcnic_model_fault_from_name(const char *name, enum wcnic_model_fault *out);
+const char *wcnic_model_fault_name(enum wcnic_model_fault f);
+
 struct wcnic_model_params {
 	enum wcnic_backend backend;  /* default SINK */
 	uint32_t max_queues;         /* 1..WCNIC_MAX_QUEUES; default 8 */
@@ -75,6 +90,13 @@ struct wcnic_model_params {
 	/* WCNIC_BACKEND_EXTERNAL only: ops (tx required) and their context. */
 	const struct wcnic_backend_ops *ext_ops;
 	void *ext_ctx;
+	/*
+	 * A fault to play once the device has transmitted fault_after_tx
+	 * packets since create (what a driver's error handling is tested
+	 * against); default none.
+	 */
+	enum wcnic_model_fault fault;
+	uint64_t fault_after_tx;
 };
 
 /* The device counters, in register order (WCNIC_REG_CNT_*). */

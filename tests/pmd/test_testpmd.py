@@ -155,6 +155,56 @@ def case_multiseg_fast_free_dma(pmd_dir, check):
     check.that(tx > 200000, f"sending went on for the whole run ({tx} packets)")
 
 
+def case_fault_reset(pmd_dir, check):
+    # The device stops TX ring 0 with an error after 200,000 packets: the
+    # watchdog takes the link down and raises the reset event; testpmd's
+    # reset flow brings traffic back.
+    pmd = tp.Testpmd(pmd_dir, ["net_wcnic0,backend=sink,fault=error:200000"],
+                     ["--forward-mode=txonly", f"--burst={BURST}"])
+    try:
+        pmd.cmd("start")
+        pmd.wait_output("Port 0: reset event", timeout=20)
+        check.that(True, "reset event seen by testpmd")
+        check.that("Link status: down" in pmd.cmd("show port info 0", until="Link status"),
+                   "link down after the device error")
+        pmd.cmd("stop", until="Accumulated forward statistics")
+        pmd.cmd("port stop 0", until="Done")
+        pmd.cmd("port reset 0", until="Done")
+        pmd.cmd("port start 0", until="Done")
+        tp.wait_link_up(pmd)
+        fwd, xs = forward_and_stop(pmd)
+        check.that(fwd["TX-packets"] > 0, f"traffic flows again after the reset "
+                                          f"({fwd['TX-packets']} packets)")
+        check.that(xs.get("dev_errors") == 1,
+                   f"no device error after the reset (the injected one: {xs.get('dev_errors')})")
+        tp.close_ports(pmd)
+        in_use = tp.mbufs_in_use(pmd)
+    finally:
+        code = pmd.close()
+    check.that(in_use == 0, f"every mbuf back in its pool after port close ({in_use} in use)")
+    check.that(code == 0, f"testpmd exits 0 ({code})")
+
+
+def case_fault_wedge(pmd_dir, check):
+    # The device stops answering after 100,000 packets: the watchdog sees
+    # HEARTBEAT stop; stop and close still succeed, and so does EAL clean-up.
+    pmd = tp.Testpmd(pmd_dir, ["net_wcnic0,backend=sink,fault=wedge:100000"],
+                     ["--forward-mode=txonly", f"--burst={BURST}"])
+    try:
+        pmd.cmd("start")
+        pmd.wait_output("Port 0: reset event", timeout=20)
+        check.that(True, "reset event seen by testpmd")
+        pmd.cmd("stop", until="Accumulated forward statistics")
+        out = pmd.cmd("port stop 0", until="Done", timeout=60)
+        check.that("device wedged" in out, "port stop logs the wedged device")
+        out = pmd.cmd("port close 0", until="Done", timeout=60)
+        check.that("Cannot close" not in out and "failed" not in out.lower(),
+                   f"port close succeeds: {out.strip()[-200:]}")
+    finally:
+        code = pmd.close()
+    check.that(code == 0, f"testpmd exits 0 after EAL clean-up ({code})")
+
+
 def case_oversize(pmd_dir, check):
     # 2000-byte frames on a 1500-byte MTU port: rejected by the driver,
     # counted, and never handed to the device.
@@ -173,7 +223,8 @@ def case_bad_devargs(pmd_dir, check):
     for devargs, word in [("tx_mode=fast", "tx_mode"), ("queues=99", "queues"),
                           ("entry_size=100", "entry_size"), ("backend=nowhere", "backend"),
                           ("mac=01:00:00:00:00:01", "mac"), ("colour=blue", "accepted"),
-                          ("wc_store=mmx", "wc_store"),
+                          ("wc_store=mmx", "wc_store"), ("fault=boom:5", "fault"),
+                          ("fault=error", "fault"),
                           ("queues", "a value is required")]:
         code, out = tp.run_to_exit(pmd_dir, [f"net_wcnic0,{devargs}"], ["--forward-mode=txonly"])
         errors = [line for line in out.splitlines() if "net_wcnic" in line and word in line]

@@ -12,7 +12,8 @@
 
 static const char *const wcnic_valid_args[] = {
 	WCNIC_ARG_TX_MODE, WCNIC_ARG_QUEUES, WCNIC_ARG_ENTRY_SIZE,
-	WCNIC_ARG_BACKEND, WCNIC_ARG_MAC, WCNIC_ARG_DEV_BURST, WCNIC_ARG_WC_STORE, NULL,
+	WCNIC_ARG_BACKEND, WCNIC_ARG_MAC, WCNIC_ARG_DEV_BURST, WCNIC_ARG_WC_STORE,
+	WCNIC_ARG_FAULT, NULL,
 };
 
 static const char *const tx_mode_names[] = {
@@ -161,6 +162,37 @@ parse_mac(const char *key, const char *value, void *opaque)
 	return 0;
 }
 
+/*
+ * fault=KIND:N: the in-process device plays a fault after N transmitted
+ * packets (error: TX ring 0 stops with a device error; wedge: the device
+ * stops answering), for testing how applications recover.
+ */
+static int
+parse_fault(const char *key, const char *value, void *opaque)
+{
+	struct wcnic_devargs *args = opaque;
+	const char *colon;
+	char kind[16];
+	unsigned long n;
+
+	if (!has_value(key, value))
+		return -EINVAL;
+	colon = strchr(value, ':');
+	if (colon == NULL || (size_t)(colon - value) >= sizeof(kind) ||
+	    parse_uint(colon + 1, &n) != 0)
+		goto bad;
+	memcpy(kind, value, (size_t)(colon - value));
+	kind[colon - value] = '\0';
+	if (wcnic_model_fault_from_name(kind, &args->fault) != 0 ||
+	    args->fault == WCNIC_FAULT_NONE)
+		goto bad;
+	args->fault_after_tx = n;
+	return 0;
+bad:
+	WCNIC_LOG(ERR, "%s=%s: expected error:<packets> or wedge:<packets>", key, value);
+	return -EINVAL;
+}
+
 static void
 devargs_defaults(struct wcnic_devargs *args)
 {
@@ -189,9 +221,11 @@ wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
 		return -EINVAL;
 	}
 	if (!vdev && (rte_kvargs_count(kvlist, WCNIC_ARG_BACKEND) != 0 ||
-		      rte_kvargs_count(kvlist, WCNIC_ARG_DEV_BURST) != 0)) {
-		WCNIC_LOG(ERR, "%s: %s= and %s= apply to the in-process device (net_wcnic vdev) only",
-			  devargs->name, WCNIC_ARG_BACKEND, WCNIC_ARG_DEV_BURST);
+		      rte_kvargs_count(kvlist, WCNIC_ARG_DEV_BURST) != 0 ||
+		      rte_kvargs_count(kvlist, WCNIC_ARG_FAULT) != 0)) {
+		WCNIC_LOG(ERR, "%s: %s=, %s= and %s= apply to the in-process device (net_wcnic "
+			  "vdev) only", devargs->name, WCNIC_ARG_BACKEND, WCNIC_ARG_DEV_BURST,
+			  WCNIC_ARG_FAULT);
 		ret = -EINVAL;
 		goto out;
 	}
@@ -210,6 +244,8 @@ wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
 					   &args->dev_burst_max);
 	if (ret == 0)
 		ret = wcnic_kvargs_process(kvlist, WCNIC_ARG_WC_STORE, parse_wc_store, args);
+	if (ret == 0)
+		ret = wcnic_kvargs_process(kvlist, WCNIC_ARG_FAULT, parse_fault, args);
 	if (ret != 0)
 		ret = -EINVAL;
 out:

@@ -19,6 +19,7 @@
 #define WCNIC_ARG_MAC         "mac"
 #define WCNIC_ARG_DEV_BURST   "dev_burst_max"
 #define WCNIC_ARG_WC_STORE    "wc_store"
+#define WCNIC_ARG_FAULT       "fault"
 
 /* What the user asked for; the mode a port runs also depends on its BAR. */
 enum wcnic_tx_mode_request {
@@ -33,6 +34,8 @@ struct wcnic_devargs {
 	uint16_t entry_size;         /* push entry bytes: 128 or 256 */
 	enum wcnic_backend backend;  /* in-process device model only */
 	uint16_t dev_burst_max;      /* in-process model: TX_BURST_MAX, 0 = default */
+	enum wcnic_model_fault fault; /* in-process model: a fault to play ... */
+	uint64_t fault_after_tx;     /* ... after this many packets */
 	bool wc_store_set;
 	enum wc_store_variant wc_store; /* push-mode line stores; default: widest */
 	bool mac_set;
@@ -41,8 +44,8 @@ struct wcnic_devargs {
 
 /*
  * Parse a device's arguments into args, starting from the defaults.
- * vdev says whether the device is the in-process model (backend= and
- * dev_burst_max= are only meaningful there). Returns 0, or -EINVAL after
+ * vdev says whether the device is the in-process model (backend=,
+ * dev_burst_max= and fault= are only meaningful there). Returns 0, or -EINVAL after
  * logging which argument is wrong and what is accepted.
  */
 int wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
@@ -59,7 +62,8 @@ int wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
 #define WCNIC_DEVARGS_HELP \
 	WCNIC_DEVARGS_PCI_HELP " " \
 	WCNIC_ARG_BACKEND "=sink|loopback|gen " \
-	WCNIC_ARG_DEV_BURST "=<1-32768>"
+	WCNIC_ARG_DEV_BURST "=<1-32768> " \
+	WCNIC_ARG_FAULT "=error:<packets>|wedge:<packets>"
 
 const char *wcnic_tx_mode_request_name(enum wcnic_tx_mode_request req);
 

@@ -190,6 +190,7 @@ wcnic_dev_start(struct rte_eth_dev *dev)
 	set_queue_states(dev, RTE_ETH_QUEUE_STATE_STARTED);
 	dev->data->dev_link.link_status = RTE_ETH_LINK_UP;
 	ad->started = true;
+	wcnic_watchdog_start(dev);
 	WCNIC_LOG(INFO, "port %u started: %u queue(s), TX mode %s", dev->data->port_id,
 		  nb_queues, rte_pmd_wcnic_tx_mode_name(ad->info.tx_mode));
 	return 0;
@@ -204,14 +205,19 @@ wcnic_dev_stop(struct rte_eth_dev *dev)
 	if (!ad->started)
 		return 0;
 	ad->started = false;
+	wcnic_watchdog_stop(dev);
 	dev->data->dev_link.link_status = RTE_ETH_LINK_DOWN;
 	set_queue_states(dev, RTE_ETH_QUEUE_STATE_STOPPED);
 	wcnic_dev_check_error(ad, dev->data->port_id);
 	if (wcnic_dev_disable(ad, dev->data->port_id) != 0) {
-		/* The device may still read buffers and write rings: keep them. */
-		WCNIC_LOG(ERR, "port %u: device wedged; its queue memory is left allocated",
-			  dev->data->port_id);
-		return -EIO;
+		/*
+		 * The device may still read buffers and write rings: keep them
+		 * (close leaves them too). The port is stopped all the same, so
+		 * that close, remove and EAL clean-up go on.
+		 */
+		WCNIC_LOG(ERR, "port %u: device wedged; its queue memory and the mbufs it holds "
+			  "are left allocated", dev->data->port_id);
+		return 0;
 	}
 	for (q = 0; q < dev->data->nb_tx_queues; q++)
 		wcnic_tx_queue_reset(ad->txqs[q]);
@@ -257,7 +263,7 @@ wcnic_link_update(struct rte_eth_dev *dev, int wait_to_complete __rte_unused)
 		.link_speed = wcnic_bar_read32(&ad->bar, WCNIC_REG_LINK_SPEED),
 		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
 		.link_autoneg = RTE_ETH_LINK_FIXED,
-		.link_status = ad->started &&
+		.link_status = ad->started && !ad->wd.failed &&
 			(wcnic_bar_read32(&ad->bar, WCNIC_REG_LINK_STATUS) & WCNIC_LINK_UP) ?
 			RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
 	};

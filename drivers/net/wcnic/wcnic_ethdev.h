@@ -108,6 +108,15 @@ struct wcnic_transport_ops {
 	void (*close)(struct wcnic_adapter *ad);
 };
 
+/* What the watchdog saw at its last look (wcnic_watchdog.c). */
+struct wcnic_watchdog {
+	bool failed;                          /* reset event raised: link down */
+	uint64_t heartbeat;
+	unsigned int heartbeat_still;         /* looks without a new HEARTBEAT */
+	uint64_t tx_head[WCNIC_MAX_QUEUES];
+	unsigned int tx_still[WCNIC_MAX_QUEUES]; /* looks with TX work, head unmoved */
+};
+
 struct wcnic_adapter {
 	struct wcnic_bar bar;
 	struct rte_pmd_wcnic_port_info info;  /* mem type, TX mode, ... */
@@ -128,6 +137,7 @@ struct wcnic_adapter {
 	bool started;
 	bool wedged;                          /* device did not stop or reset */
 	bool error_logged;                    /* STATUS.ERROR already reported */
+	struct wcnic_watchdog wd;             /* while started (wcnic_watchdog.c) */
 	uint64_t dev_xstats_offset[WCNIC_DEV_XSTATS]; /* see wcnic_xstats.c */
 	struct wcnic_txq *txqs[WCNIC_MAX_QUEUES];
 	struct wcnic_rxq *rxqs[WCNIC_MAX_QUEUES];
@@ -147,6 +157,14 @@ wcnic_adapter(struct rte_eth_dev *dev)
  * probing. On failure the transport is closed and the port released.
  */
 int wcnic_ethdev_probe_finish(struct rte_eth_dev *dev, const char *name, const char *detail);
+/*
+ * The watchdog of a started port: an EAL alarm that fails the port (link
+ * down, RTE_ETH_EVENT_INTR_RESET) when the device reports an error, stops
+ * its HEARTBEAT, or leaves TX work untouched. start arms it, stop disarms it.
+ */
+void wcnic_watchdog_start(struct rte_eth_dev *dev);
+void wcnic_watchdog_stop(struct rte_eth_dev *dev);
+
 /* A front end's remove: stop and close the port named, if still open. */
 int wcnic_ethdev_remove(const char *name);
 extern const struct eth_dev_ops wcnic_eth_dev_ops;

@@ -128,6 +128,8 @@ vdev_device_create(const char *name, const struct wcnic_devargs *args)
 	params.backend = args->backend;
 	if (args->dev_burst_max != 0)
 		params.tx_burst_max = args->dev_burst_max;
+	params.fault = args->fault;
+	params.fault_after_tx = args->fault_after_tx;
 	vd->model = wcnic_model_create(vd->bar, WCNIC_VDEV_BAR_SIZE, &vd->dma, &params);
 	if (vd->model == NULL)
 		goto fail;
