@@ -4,15 +4,15 @@
  * BAR (queue 0's doorbell, queue 0's push ring):
  *
  *  doorbell  one doorbell store (4 or 8 bytes); with the fence, followed
- *            by wc_store_flush(), which a WC mapping needs so that the
- *            doorbell leaves its WC buffer now.
+ *            by wc_barrier_flush_wc_store(), which a WC mapping needs so
+ *            that the doorbell leaves its WC buffer now.
  *  line      one whole 64-byte line with one store variant, to the next
  *            line of the push ring; with the fence, followed by
- *            wc_store_fence().
+ *            wc_barrier_entries_before_doorbell().
  *  burst     N entries of 128 or 256 bytes to the next ring slots with one
- *            store variant, one wc_store_fence() (entries before the
- *            doorbell), one doorbell, and on a WC mapping the doorbell
- *            flush: the sequence of wcnic's TX push path.
+ *            store variant, wc_barrier_entries_before_doorbell(), one
+ *            doorbell, and on a WC mapping wc_barrier_flush_wc_store():
+ *            the sequence of wcnic's TX push path (wc_barrier.h).
  *
  * One sample times `iterations` operations back to back between two
  * fenced counter reads (tsc.h) and divides: the result includes draining
@@ -23,6 +23,7 @@
 #include <stdlib.h>
 
 #include "tsc.h"
+#include "wc_barrier.h"
 #include "wcbench.h"
 
 #define LINE WC_STORE_LINE
@@ -67,7 +68,7 @@ ALWAYS_INLINE uint64_t time_doorbells(struct bench *b, unsigned int ops, unsigne
 		b->tail++;
 		ring_doorbell(b, width);
 		if (flush)
-			wc_store_flush();
+			wc_barrier_flush_wc_store();
 	}
 	return wcb_tsc_read() - t0;
 }
@@ -88,7 +89,7 @@ ALWAYS_INLINE uint64_t time_lines(struct bench *b, unsigned int ops, wc_copy_lin
 		copy(b->ring + (size_t)b->line * LINE, b->src, 1);
 		b->line = (b->line + 1) & (RING_LINES - 1);
 		if (fence)
-			wc_store_fence();
+			wc_barrier_entries_before_doorbell();
 	}
 	return wcb_tsc_read() - t0;
 }
@@ -114,14 +115,12 @@ static uint64_t sample_burst(struct bench *b, unsigned int ops, wc_copy_lines_fn
 			b->slot = (b->slot + 1) & (slots - 1);
 		}
 		b->tail = (uint16_t)(b->tail + burst);
-		/* Every entry line is globally visible before the doorbell
-		 * that tells the device to read them (wc_store.h). */
-		wc_store_fence();
+		/* The full fence whatever the target, so that every row times
+		 * the same sequence: wcnic's TX push path on a WC BAR. */
+		wc_barrier_entries_before_doorbell();
 		ring_doorbell(b, b->doorbell_bytes);
-		/* On WC the doorbell would otherwise wait in its WC buffer,
-		 * and the next burst's lines could combine ahead of it. */
 		if (b->flush_doorbell)
-			wc_store_flush();
+			wc_barrier_flush_wc_store();
 	}
 	return wcb_tsc_read() - t0;
 }

@@ -20,15 +20,15 @@
  *	wc_copy_lines_fn copy = wc_store_copy_fn(wc_store_best());  // once, at setup
  *	...
  *	for each entry in the burst:
- *		copy(bar_slot, entry, lines);   // no fence inside
- *	wc_store_fence();                       // entries before doorbell
+ *		copy(bar_slot, entry, lines);          // no fence inside
+ *	wc_barrier_before_doorbell(needs_fence);       // wc_barrier.h, rule 1 or 2
  *	write the doorbell;
- *	wc_store_flush();                       // doorbell out now
+ *	wc_barrier_flush_wc_store();                   // on a WC mapping, rule 3
  *
- * The copy functions DO NOT FENCE. Their stores are weakly ordered: until
- * the caller issues wc_store_fence() they may become visible after any
- * later store, the doorbell included. Batching is the point: one fence per
- * burst, not one per line or per entry.
+ * The copy functions DO NOT FENCE. Their stores may be weakly ordered
+ * (wc_doorbell_needs_store_fence() says when): the ordering rules and the
+ * fences are in wc_barrier.h. Batching is the point: one fence per burst,
+ * not one per line or per entry.
  */
 #ifndef WC_STORE_H
 #define WC_STORE_H
@@ -62,7 +62,7 @@ enum wc_store_variant {
  *    vector variants use aligned stores);
  *  - nb_lines >= 1;
  *  - src has any alignment and does not overlap dst.
- * No fence is issued: see wc_store_fence().
+ * No fence is issued: see wc_barrier.h.
  */
 typedef void (*wc_copy_lines_fn)(void *dst, const void *src, unsigned int nb_lines);
 
@@ -106,64 +106,6 @@ void wc_copy_lines(void *dst, const void *src, unsigned int nb_lines);
  */
 int wc_copy_lines_checked(enum wc_store_variant v, void *dst, const void *src,
 			  unsigned int nb_lines);
-
-/*
- * wc_store_fence() - order earlier WC stores before later stores.
- *
- * Rule enforced: every store issued before the fence to WC memory, every
- * non-temporal store (any memory type) and every MOVDIR64B is globally
- * visible before any store issued after the fence.
- *
- * Why it is needed: stores to WC memory and non-temporal stores are weakly
- * ordered on x86; they sit in WC buffers and may drain after younger
- * stores, including the doorbell (a UC or WC store) that tells the device
- * to read them. MOVDIR64B is weakly ordered in the same way. Without the
- * fence the device may see the doorbell first and read stale entry bytes.
- * SFENCE is also what drains a partly filled WC buffer: it is the only
- * guaranteed way to make those bytes leave the CPU.
- *
- * Use it once per burst, after the last entry line and before the doorbell;
- * and between two control-register writes on a WC mapping when the second
- * one depends on the first.
- *
- * On x86 this is SFENCE. The "memory" clobber also stops the compiler from
- * moving memory accesses across it, which SFENCE alone would not.
- * On AArch64 (only the u64 variant exists there) DSB ST: it waits until
- * earlier stores have completed, which orders them for any observer
- * including a device; DMB would suffice for ordering but DSB also serves
- * wc_store_flush(), so one instruction covers both rules.
- * Elsewhere a sequentially consistent fence is used; it is only known to
- * order cacheable memory, so a port must check it against the platform's
- * device-memory ordering rules.
- */
-static inline void wc_store_fence(void)
-{
-#if defined(__x86_64__)
-	__asm__ volatile("sfence" ::: "memory");
-#elif defined(__aarch64__)
-	__asm__ volatile("dsb st" ::: "memory");
-#else
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-#endif
-}
-
-/*
- * wc_store_flush() - push a WC store out of the CPU now.
- *
- * Rule enforced: a store already issued to WC memory (typically the 4-byte
- * doorbell) leaves its WC buffer instead of waiting there for an eviction
- * that may not come until an interrupt or context switch; and later stores
- * (the next burst's entry lines) cannot combine ahead of it.
- *
- * Use it once per burst, right after the doorbell store on a WC mapping.
- * On a UC mapping the doorbell is not buffered and this is not needed.
- * It is the same instruction as wc_store_fence() on every supported
- * architecture; the separate name records which rule the call site needs.
- */
-static inline void wc_store_flush(void)
-{
-	wc_store_fence();
-}
 
 #ifdef __cplusplus
 }

@@ -46,6 +46,7 @@
 #include <vfio_mmap_attrs.h>
 
 #include "vfiowc_priv.h"
+#include "wc_barrier.h"
 #include "wc_store.h"
 
 #define BAR 2
@@ -266,13 +267,13 @@ static void expect_word(const char *name, const volatile uint64_t *p, uint64_t w
 /*
  * GUEST_WORD over one whole 64-byte line, then SFENCE: the line leaves the
  * write-combining buffer as one burst and is in the BAR before the host
- * looks (the fence rules are in lib/wcstore/wc_store.h).
+ * looks (the fence rules: wc_barrier.h).
  */
 static void store_line(volatile uint64_t *line, uint64_t word)
 {
 	for (unsigned int i = 0; i < 8; i++)
 		line[i] = word;
-	wc_store_fence();
+	wc_barrier_flush_wc_store();
 }
 
 /*

@@ -1,22 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Register access to the wcnic BAR from the driver side.
- *
- * The BAR may be mapped write-combining (WC) or uncached (UC); these helpers
- * are correct on both. On WC a store can sit in a write-combining buffer and
- * reach the device late, merged with neighbours, and two stores to one line
- * may arrive in either order (doc/device-spec.md, ordering contract).
- * Control-path writes therefore end with a store fence; the hot path uses
- * its own batched fences (wcnic_tx_push.c).
+ * Register access to the wcnic BAR from the driver side, correct whether
+ * the BAR is mapped write-combining (WC) or uncached (UC). The ordering
+ * rules are the functions of wc_barrier.h.
  */
 #ifndef WCNIC_BAR_H
 #define WCNIC_BAR_H
 
 #include <stdint.h>
 
-#include <rte_atomic.h>
 #include <rte_io.h>
 
+#include "wc_barrier.h"
 #include "wcnic_hw.h"
 
 struct wcnic_bar {
@@ -44,53 +39,42 @@ wcnic_bar_read64(const struct wcnic_bar *bar, uint32_t off)
 }
 
 /*
- * Control-register write. The fence pushes the store out of any WC buffer
- * before the next write, so a later write that depends on it (the enable
- * bit after the configuration it enables) cannot overtake it, and a later
- * read of a device-written register sees the device's answer to it.
+ * Control-register write, then wc_barrier_flush_wc_store(): on a WC mapping
+ * a later write that depends on this one (the enable bit after the
+ * configuration it enables) cannot overtake it, and a later read of a
+ * device-written register sees the device's answer to it (spec 14.3). On
+ * a UC mapping the fence is more than the rules ask; this is the control
+ * path.
  */
 static inline void
 wcnic_bar_write32(const struct wcnic_bar *bar, uint32_t off, uint32_t val)
 {
 	rte_write32_relaxed(val, bar->base + off);
-	rte_wmb();
+	wc_barrier_flush_wc_store();
 }
 
 static inline void
 wcnic_bar_write64(const struct wcnic_bar *bar, uint32_t off, uint64_t val)
 {
 	rte_write64_relaxed(val, bar->base + off);
-	rte_wmb();
+	wc_barrier_flush_wc_store();
 }
 
 /*
- * Ring a doorbell: everything written before it must reach the device
- * first, and the doorbell itself must not linger.
- *
- * Barrier (1) orders the batch before the doorbell. On a write-combining
- * BAR (and on the in-process BAR, written with non-temporal stores) push
- * entries are weakly ordered stores that x86 keeps in order with nothing
- * but SFENCE, and a WC doorbell may pass earlier ordinary stores (DMA
- * descriptors): SFENCE (rte_wmb). On an uncached BAR every store is strongly
- * ordered on x86, so the I/O write barrier (a compiler barrier there, a
- * real one on weaker CPUs) is enough. One barrier per doorbell, not one
- * per entry.
- * Barrier (2), WC only, drains the doorbell: a 4-byte WC store can wait in
- * a write-combining buffer until something evicts it, adding latency; the
- * fence also keeps the next burst's entry lines from combining ahead of it.
- * An uncached store is not buffered, so UC needs nothing after it.
+ * Ring a doorbell: the entries it announces before it, by the rule the
+ * queue chose at setup (wc_doorbell_needs_store_fence()), and on a WC
+ * mapping the doorbell out of its WC buffer at once. One barrier per
+ * doorbell, never per entry.
  */
 static __rte_always_inline void
-wcnic_doorbell(volatile uint32_t *doorbell, uint16_t *seq, uint16_t index, bool bar_is_wc)
+wcnic_doorbell(volatile uint32_t *doorbell, uint16_t *seq, uint16_t index, bool needs_store_fence,
+	       bool doorbell_wc)
 {
-	if (bar_is_wc)
-		rte_wmb(); /* (1) */
-	else
-		rte_io_wmb(); /* (1) */
+	wc_barrier_before_doorbell(needs_store_fence);
 	(*seq)++;
 	rte_write32_relaxed(WCNIC_DB_VALUE(*seq, index), doorbell);
-	if (bar_is_wc)
-		rte_wmb(); /* (2) */
+	if (doorbell_wc)
+		wc_barrier_flush_wc_store();
 }
 
 #endif /* WCNIC_BAR_H */

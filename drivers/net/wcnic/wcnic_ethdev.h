@@ -64,7 +64,8 @@ struct wcnic_txq {
 	uint16_t max_segs;
 	uint16_t held_mbufs;                /* mbufs in sw_ring awaiting the head */
 	bool dma_addr_is_va;                /* IOVA the device sees = virtual */
-	bool bar_is_wc;                     /* doorbell needs SFENCE before/after */
+	bool db_needs_store_fence;          /* wc_doorbell_needs_store_fence() */
+	bool bar_is_wc;                     /* doorbell flushed after (wc_barrier.h) */
 	bool fast_free;                     /* MBUF_FAST_FREE: one pool, refcnt 1 */
 	struct wcnic_txq_stats stats;
 
@@ -88,7 +89,7 @@ struct wcnic_rxq {
 	uint16_t buf_size;
 	uint16_t refill_threshold;
 	bool dma_addr_is_va;
-	bool bar_is_wc;
+	bool bar_is_wc;                     /* descriptors: wc_doorbell_needs_store_fence() */
 	struct wcnic_rxq_stats stats;
 
 	const struct rte_memzone *mz;       /* desc ring + completion ring */

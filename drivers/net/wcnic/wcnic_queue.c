@@ -94,6 +94,8 @@ wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 {
 	struct wcnic_adapter *ad = wcnic_adapter(dev);
 	bool push = ad->info.tx_mode == RTE_PMD_WCNIC_TX_PUSH;
+	enum wc_store_variant wc_store = ad->args.wc_store_set ? ad->args.wc_store : wc_store_best();
+	enum wc_mem_type bar_mem = ad->info.mem_type == RTE_PMD_WCNIC_MEM_WC ? WC_MEM_WC : WC_MEM_UC;
 	uint16_t nb_slots = push ? WCNIC_PUSH_RING_BYTES / ad->args.entry_size : nb_desc;
 	size_t ring_len = push ? 0 : RTE_ALIGN_CEIL(nb_slots * sizeof(struct wcnic_tx_desc),
 						      WCNIC_CACHE_LINE);
@@ -119,8 +121,7 @@ wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->head_wb = (const uint32_t *)((uint8_t *)txq->mz->addr + ring_len);
 	txq->push_ring = ad->bar.base + WCNIC_PUSH_RING_OFF(qid);
 	txq->doorbell = (volatile uint32_t *)(ad->bar.base + WCNIC_DB_TX_OFF(qid));
-	txq->copy_lines = wc_store_copy_fn(ad->args.wc_store_set ? ad->args.wc_store
-							       : wc_store_best());
+	txq->copy_lines = wc_store_copy_fn(wc_store);
 	txq->nb_slots = nb_slots;
 	txq->mask = nb_slots - 1;
 	txq->entry_size = ad->args.entry_size;
@@ -129,6 +130,11 @@ wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->max_segs = (ad->dev_features & WCNIC_F_MULTI_SEG) ? WCNIC_TX_MAX_SEGS : 1;
 	txq->dma_addr_is_va = ad->dma_addr_is_va;
 	txq->bar_is_wc = ad->info.mem_type == RTE_PMD_WCNIC_MEM_WC;
+	/* Push entries are BAR stores of the line copier's kind, DMA
+	 * descriptors plain stores to host memory. */
+	txq->db_needs_store_fence = push ?
+		wc_doorbell_needs_store_fence(wc_store, bar_mem, bar_mem) :
+		wc_doorbell_needs_store_fence(WC_STORE_U64, WC_MEM_HOST, bar_mem);
 	txq->fast_free = ((conf->offloads | dev->data->dev_conf.txmode.offloads) &
 			  RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE) != 0;
 	txq->queue_id = qid;

@@ -50,7 +50,8 @@ rx_refill(struct wcnic_rxq *rxq, uint16_t n)
 		rx_desc_write(&rxq->desc_ring[slot], rx_buf_dma_addr(rxq, bufs[i]));
 		rxq->posted++;
 	}
-	wcnic_doorbell(rxq->doorbell, &rxq->db_seq, rxq->posted, rxq->bar_is_wc);
+	/* Descriptors in host memory, plain stores, before the doorbell. */
+	wcnic_doorbell(rxq->doorbell, &rxq->db_seq, rxq->posted, rxq->bar_is_wc, rxq->bar_is_wc);
 	return n;
 }
 
@@ -78,17 +79,15 @@ wcnic_recv(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 
 	while (nb_rx < nb_pkts) {
 		const struct wcnic_rx_cmpl *cmpl = &rxq->cmpl_ring[rxq->next & rxq->mask];
-		uint16_t flags = __atomic_load_n(&cmpl->flags, __ATOMIC_ACQUIRE);
+		uint16_t flags = __atomic_load_n(&cmpl->flags, __ATOMIC_RELAXED);
 		struct rte_mbuf *m;
 		uint16_t len;
 
-		/*
-		 * The device writes the frame, then the completion with this
-		 * lap's phase (release). The acquire load above orders our
-		 * reads of len and of the frame after seeing that phase.
-		 */
+		/* The device writes the frame, then the completion with this
+		 * lap's phase: len and the frame only after seeing the phase. */
 		if ((flags & WCNIC_RXC_PHASE) != rx_expected_phase(rxq))
 			break;
+		wc_barrier_device_read();
 		len = rte_le_to_cpu_16(cmpl->len);
 		/* Posted mbufs come from rte_pktmbuf_alloc_bulk(): already reset. */
 		m = rxq->sw_ring[rxq->next & rxq->mask];

@@ -14,7 +14,8 @@
 static __rte_always_inline void
 wcnic_tx_doorbell(struct wcnic_txq *txq)
 {
-	wcnic_doorbell(txq->doorbell, &txq->db_seq, txq->tail, txq->bar_is_wc);
+	wcnic_doorbell(txq->doorbell, &txq->db_seq, txq->tail, txq->db_needs_store_fence,
+		       txq->bar_is_wc);
 	txq->stats.doorbells++;
 }
 
@@ -60,19 +61,20 @@ wcnic_tx_slot_free(struct rte_mbuf *held)
 }
 
 /*
- * Free the mbufs of every slot the device has finished with.
- * The device writes the head (host memory) only after it has read all the
- * entries, descriptors and buffers it covers; the acquire load keeps our
- * reads of sw_ring and the freeing of buffers after that observation.
+ * Free the mbufs of every slot the device has finished with. The device
+ * writes the head (host memory) only after it has read everything it
+ * covers; wc_barrier_device_read() keeps our reuse of those slots and
+ * buffers after seeing it.
  */
 static __rte_always_inline void
 wcnic_tx_reclaim(struct wcnic_txq *txq)
 {
 	struct rte_mbuf *done[WCNIC_TX_FREE_BULK];
-	uint16_t dev_head = (uint16_t)__atomic_load_n(txq->head_wb, __ATOMIC_ACQUIRE);
+	uint16_t dev_head = (uint16_t)__atomic_load_n(txq->head_wb, __ATOMIC_RELAXED);
 	uint16_t head = txq->head;
 	unsigned int nb_done = 0;
 
+	wc_barrier_device_read();
 	txq->head = dev_head;
 	if (txq->held_mbufs == 0)
 		return;

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wc_barrier.h"
 #include "wc_store.h"
 #include "unit_check.h"
 
@@ -117,7 +118,7 @@ static void run_copy(const struct copier *c, void *dst, const void *src, unsigne
 	}
 	/* As a real caller would before the doorbell; also what makes the
 	 * non-temporal stores globally visible. */
-	wc_store_fence();
+	wc_barrier_entries_before_doorbell();
 }
 
 /* Copy every line count from every source offset 0..63 (0 is the aligned
@@ -179,7 +180,7 @@ static void check_rejected(struct arena *a, enum wc_store_variant v, const char 
 	rc = wc_copy_lines_checked(WC_STORE_VARIANT_COUNT, body(a), src, 1);
 	CHECK(rc == -EINVAL, "unknown variant: got %d, expected -EINVAL", rc);
 
-	wc_store_fence();
+	wc_barrier_entries_before_doorbell();
 	guards_intact(a, 0, "rejected calls");
 }
 
@@ -200,7 +201,7 @@ static void check_unsupported(struct arena *a, enum wc_store_variant v)
 	CHECK(rc == -ENOTSUP, "%s: got %d, expected -ENOTSUP", name, rc);
 	rc = wc_copy_lines_checked(v, body(a) + 8, a->src_arena, 1);
 	CHECK(rc == -EINVAL, "%s: misaligned dst: got %d, expected -EINVAL first", name, rc);
-	wc_store_fence();
+	wc_barrier_entries_before_doorbell();
 	guards_intact(a, 0, "unsupported variant");
 }
 
