@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_compat.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -41,11 +43,14 @@ struct rte_pmd_wcnic_port_info {
  * Returns 0, -ENODEV for an invalid port, -ENOTSUP for a port of another
  * driver, -EINVAL for a NULL info.
  */
+__rte_experimental
 int rte_pmd_wcnic_get_port_info(uint16_t port_id, struct rte_pmd_wcnic_port_info *info);
 
 /* "uncached" / "write-combining". */
+__rte_experimental
 const char *rte_pmd_wcnic_mem_type_name(enum rte_pmd_wcnic_mem_type type);
 /* "push" / "dma". */
+__rte_experimental
 const char *rte_pmd_wcnic_tx_mode_name(enum rte_pmd_wcnic_tx_mode mode);
 
 #ifdef __cplusplus
