@@ -68,6 +68,9 @@ def remove_runtime_dir(prefix):
     shutil.rmtree(os.path.join(base, prefix), ignore_errors=True)
 
 
+# Mbufs in the pool of every interactive session: enough for --no-huge -m 512.
+MBUFS = 16384
+
 class Testpmd:
     """One interactive testpmd process."""
 
@@ -80,7 +83,7 @@ class Testpmd:
         # already shows.
         cmd = ["stdbuf", "-oL"] + [testpmd_path()] + \
             eal_args(pmd_dir, vdevs, prefix, main_lcore, lcores) + \
-            ["--", "-i", "--total-num-mbufs=16384"] + app_args
+            ["--", "-i", f"--total-num-mbufs={MBUFS}"] + app_args
         self.cmdline = " ".join(cmd)
         self.output = ""
         self._lock = threading.Lock()

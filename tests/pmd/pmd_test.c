@@ -10,6 +10,8 @@
 #include "rte_pmd_wcnic.h"
 
 int pmd_test_failures;
+/* The test's pool (pmd_test_pool()), checked by pmd_test_finish(). */
+static struct rte_mempool *test_pool;
 
 /*
  * The device model's own arguments (backend=, dev_burst_max=) configure the
@@ -78,7 +80,8 @@ pmd_test_eal_init(const char *prog, const char *devargs)
 struct rte_mempool *
 pmd_test_pool(unsigned int n)
 {
-	return rte_pktmbuf_pool_create("pmd_test", n, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	test_pool = rte_pktmbuf_pool_create("pmd_test", n, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	return test_pool;
 }
 
 struct rte_mbuf *
@@ -144,6 +147,11 @@ pmd_test_finish(uint16_t port)
 
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
+	/* Every mbuf the driver took, for RX buffers or TX, is given back by close. */
+	if (test_pool != NULL)
+		CHECK(rte_mempool_in_use_count(test_pool) == 0,
+		      "%u mbufs still in use after the port closed",
+		      rte_mempool_in_use_count(test_pool));
 	/* EAL leaves its runtime folder behind (empty with --no-shconf and
 	 * --no-telemetry). */
 	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());

@@ -55,7 +55,8 @@ int pmd_test_port_start(uint16_t port, struct rte_mempool *mp, uint16_t nb_desc,
 /* An xstat by name; UINT64_MAX when the port has no such counter. */
 uint64_t pmd_test_xstat(uint16_t port, const char *name);
 
-/* Stop and close the port, clean EAL up; returns the exit status. */
+/* Stop and close the port, check that every mbuf of the pmd_test_pool() is
+ * back, clean EAL up; returns the exit status. */
 int pmd_test_finish(uint16_t port);
 
 #endif /* PMD_TEST_H */

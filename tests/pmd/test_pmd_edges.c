@@ -236,6 +236,52 @@ big_burst(const char *prog, const char *mode)
 }
 
 /*
+ * RX with the pool exhausted: the application holds every frame it gets
+ * until the driver cannot post new buffers (counted as rx_nombuf), then
+ * gives them back; reception resumes, and after close every mbuf is back
+ * (pmd_test_finish()).
+ */
+static int
+rx_pool_exhausted(const char *prog)
+{
+	enum { POOL = 1024 };
+	static struct rte_mbuf *held[POOL];
+	struct rte_eth_stats stats;
+	unsigned int nb_held = 0, resumed = 0;
+	struct rte_mempool *mp;
+	uint64_t deadline;
+	uint16_t port = 0;
+
+	pmd_test_eal_init(prog, "backend=gen");
+	mp = pmd_test_pool(POOL);
+	if (pmd_test_port_start(port, mp, RING, 0) != 0) {
+		printf("FAIL: port setup\n");
+		return 1;
+	}
+	deadline = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
+	while (rte_get_timer_cycles() < deadline &&
+	       (rte_eth_stats_get(port, &stats) != 0 || stats.rx_nombuf == 0))
+		nb_held += rte_eth_rx_burst(port, 0, held + nb_held,
+					    (uint16_t)RTE_MIN(32u, POOL - nb_held));
+	CHECK(rte_eth_stats_get(port, &stats) == 0 && stats.rx_nombuf > 0,
+	      "the driver ran out of buffers and counted it (rx_nombuf %" PRIu64
+	      ", %u frames held)", stats.rx_nombuf, nb_held);
+	rte_pktmbuf_free_bulk(held, nb_held);
+	deadline = rte_get_timer_cycles() + rte_get_timer_hz();
+	while (rte_get_timer_cycles() < deadline && resumed < 4096) {
+		struct rte_mbuf *pkts[32];
+		uint16_t n = rte_eth_rx_burst(port, 0, pkts, 32);
+
+		rte_pktmbuf_free_bulk(pkts, n);
+		resumed += n;
+	}
+	CHECK(resumed >= 4096, "reception resumed once the frames went back (%u frames)",
+	      resumed);
+	printf("rx-pool-exhausted: %d failure(s)\n", pmd_test_failures);
+	return pmd_test_finish(port);
+}
+
+/*
  * Limits a device may report that the driver must refuse at reset: with
  * TX_BURST_MAX 0 every TX burst would loop forever. The in-process device
  * never reports them, so the check is called on made-up values.
@@ -295,7 +341,9 @@ main(int argc, char **argv)
 		return device_limits();
 	if (strcmp(c, "big-burst") == 0 && argc > 2)
 		return big_burst(argv[0], argv[2]);
+	if (strcmp(c, "rx-pool-exhausted") == 0)
+		return rx_pool_exhausted(argv[0]);
 	printf("usage: %s bad-mbufs push|dma | long-chain | rx-free-thresh | remove-started | "
-	       "device-limits | big-burst push|dma\n", argv[0]);
+	       "device-limits | big-burst push|dma | rx-pool-exhausted\n", argv[0]);
 	return 2;
 }
