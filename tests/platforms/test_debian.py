@@ -3,7 +3,7 @@
 """app/platforms/debian.py on made-up machines: which release a system is,
 and which archive entries setup derives from apt's own configuration.
 
-usage: test_debian.py PLATFORMS_DIR
+usage: test_debian.py
 Every case writes an /etc tree into a temporary folder; nothing on this
 machine is read or changed. Exit 0 pass, 1 fail.
 """
@@ -12,11 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from check import Check  # noqa: E402
-
-sys.path.insert(0, sys.argv[1])
-import debian  # noqa: E402
+import debian
+from check import Check
 
 OS_RELEASES = {
     "bookworm": 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nVERSION_ID="12"\nID=debian\n',

@@ -15,8 +15,7 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from check import Check  # noqa: E402
+from check import Check
 
 HEADERS = ("lib/ethdev/ethdev_driver.h", "lib/ethdev/ethdev_vdev.h", "lib/ethdev/ethdev_pci.h",
            "lib/eal/include/bus_driver.h", "lib/eal/include/dev_driver.h",

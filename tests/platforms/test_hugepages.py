@@ -15,8 +15,7 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from check import Check  # noqa: E402
+from check import Check
 
 PREFIX = f"wcnic-hp-{os.getpid()}"
 

@@ -12,8 +12,7 @@ interpose on an application's own copy. Exit 0 pass, 1 fail.
 import subprocess
 import sys
 
-sys.path.insert(0, __file__.rsplit("/", 2)[0] + "/tools")
-from check import Check  # noqa: E402
+from check import Check
 
 API = {"rte_pmd_wcnic_get_port_info", "rte_pmd_wcnic_mem_type_name",
        "rte_pmd_wcnic_tx_mode_name"}

@@ -8,15 +8,10 @@ Each case starts testpmd on a net_wcnic vdev (the in-process device model),
 forwards for a short while, and checks testpmd's counters against the
 driver's and the device's own (xstats). Exit 0 pass, 1 fail, 77 skip.
 """
-import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "..", "app", "pmdrun"))
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "tools"))
-import testpmd_session as tp  # noqa: E402
-from check import Check  # noqa: E402
+import testpmd_session as tp
+from check import Check
 
 RUN_SECONDS = 2.0
 BURST = 32

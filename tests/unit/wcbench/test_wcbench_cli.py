@@ -19,9 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "..", "tools"))
-from check import Check  # noqa: E402
+from check import Check
 
 # Short runs: the figures are not judged, only their presence and shape.
 QUICK = ["--runs", "5", "--iterations", "20"]
