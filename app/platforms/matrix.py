@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """The platform matrix: the host suite in a minimal Debian root per release.
 
-usage: matrix.py [--renew] [RELEASE ...]     (default: every supported release
+usage: matrix.py [--renew] [PLATFORM ...]    (default: every supported release
                                               but the one this machine runs)
+PLATFORM: a release (bookworm, trixie, sid), or arm64: the tree cross-built
+for arm64 (`./wcnic cross arm64`) in a bookworm root.
 
 For each release: make or reuse its root (debian_root), copy this checkout in
 (the work tree as it is; build folders and caches inside the root are kept for
@@ -30,7 +32,9 @@ LOGS = REPO / "build" / "matrix"
 INSIDE = "/root/wcnic"
 SDK_INSIDE = "/root/dpdk-sdk"
 # Kept inside the root between runs: builds and downloaded caches.
-KEEP = ("build", "build-san", "build-clang", ".deps")
+KEEP = ("build", "build-san", "build-clang", "build-arm64", ".deps")
+# Cross-built platforms: the release whose root builds them.
+CROSS = {"arm64": "bookworm"}
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$")
 # Lines of the inner run shown as they come; everything goes to the log.
 SHOWN = re.compile(r"^(wcnic[ :]|FAIL |SKIP |\d+ passed, |  \S)")
@@ -60,10 +64,19 @@ def _interrupt(*_):
     raise KeyboardInterrupt
 
 
-def run_release(release, renew, sdk):
+def versions_line(root, started, compilers):
+    """DPDK, compiler versions and the time taken, for a platform's line."""
+    versions = [f"{name} {version}" for name, version in (
+        [("DPDK", root.output("dpkg-query -W -f='${Version}' libdpdk-dev"))] +
+        [(name, root.output(command)) for name, command in compilers]) if version]
+    minutes, seconds = divmod(int(time.monotonic() - started), 60)
+    return f"({', '.join(versions + [f'{minutes} min {seconds:02d} s'])})"
+
+
+def run_platform(platform, renew, sdk):
     """One platform: returns (passed, failed, skipped, description)."""
     started = time.monotonic()
-    root = DebianRoot(release)
+    root = DebianRoot(CROSS.get(platform, platform))
     root.make(renew=renew, log=say)
     with root:
         root.copy_checkout(REPO, INSIDE, KEEP)
@@ -72,31 +85,33 @@ def run_release(release, renew, sdk):
             root.copy_in(sdk, SDK_INSIDE)
             env["WCNIC_DPDK_SDK"] = SDK_INSIDE
         LOGS.mkdir(parents=True, exist_ok=True)
-        with open(LOGS / f"{release}.log", "w", encoding="utf-8") as log:
+        with open(LOGS / f"{platform}.log", "w", encoding="utf-8") as log:
+            if platform in CROSS:
+                status, _ = stream(root, f"cd {INSIDE} && ./wcnic cross {platform}",
+                                   env, log, platform)
+                counts = (1, 0, 0) if status == 0 else (0, 1, 0)
+                return (*counts, versions_line(root, started, [
+                    ("cross gcc", "aarch64-linux-gnu-gcc -dumpfullversion")]))
             status, counts = stream(root, f"cd {INSIDE} && ./wcnic test --host-only",
-                                    env, log, release)
+                                    env, log, platform)
             passed, failed, skipped = counts or (0, 0, 0)
             if status != 0 and failed == 0:
                 failed += 1          # the run failed before or beyond its tests
             demo_status, _ = stream(root, f"cd {INSIDE} && ./wcnic demo --seconds 2",
-                                    env, log, release)
+                                    env, log, platform)
             if demo_status == 0:
                 passed += 1
             else:
                 failed += 1
-                print(f"  [{release}] FAIL demo: exit {demo_status}", flush=True)
-        versions = [f"{name} {version}" for name, version in (
-            ("DPDK", root.output("dpkg-query -W -f='${Version}' libdpdk-dev")),
-            ("gcc", root.output("gcc -dumpfullversion")),
-            ("clang", root.output("clang -dumpversion"))) if version]
-    minutes, seconds = divmod(int(time.monotonic() - started), 60)
-    return passed, failed, skipped, f"({', '.join(versions + [f'{minutes} min {seconds:02d} s'])})"
+                print(f"  [{platform}] FAIL demo: exit {demo_status}", flush=True)
+        return passed, failed, skipped, versions_line(root, started, [
+            ("gcc", "gcc -dumpfullversion"), ("clang", "clang -dumpversion")])
 
 
 def main(argv):
     renew = "--renew" in argv
     releases = [a for a in argv if a != "--renew"]
-    unknown = [a for a in releases if a not in debian.RELEASES]
+    unknown = [a for a in releases if a not in debian.RELEASES and a not in CROSS]
     if unknown or any(a.startswith("-") for a in releases):
         print(__doc__.strip(), file=sys.stderr)
         return 2
@@ -113,9 +128,10 @@ def main(argv):
     totals = [0, 0, 0]
     lines = []
     for release in releases:
-        say(f"{release}: host suite and demo in a Debian {release} root")
+        say(f"{release}: cross build in a Debian {CROSS[release]} root" if release in CROSS
+            else f"{release}: host suite and demo in a Debian {release} root")
         try:
-            passed, failed, skipped, detail = run_release(release, renew, sdk)
+            passed, failed, skipped, detail = run_platform(release, renew, sdk)
         except RootError as err:
             passed, failed, skipped, detail = 0, 1, 0, f"(root: {err})"
         except KeyboardInterrupt:
