@@ -7,9 +7,9 @@ MAX_AGE (then made anew, so a root follows its release's archive). Whatever a
 run installs inside stays for the next run.
 
 Entering a root mounts what a DPDK process and the tests need (proc, sys, dev,
-dev/pts, a private dev/shm and run); leaving it ends every process still
-running inside and unmounts everything below the root, deepest first, also when
-the run was interrupted.
+dev/pts, a private dev/shm and run), and bind() shows host folders inside;
+leaving it ends every process still running inside and unmounts everything
+below the root, deepest first, also when the run was interrupted.
 """
 import fcntl
 import os
@@ -184,20 +184,35 @@ class DebianRoot:
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name, follow_symlinks=False)
 
-    def start(self, command, env):
-        """Start a shell command inside the root with exactly env (plus a plain PATH,
-        HOME and locale); its output, standard error included, is the pipe .stdout."""
+    def bind(self, source):
+        """Show host folder source inside the root at its own path, until leave()."""
+        where = self.path / str(source).lstrip("/")
+        where.mkdir(parents=True, exist_ok=True)
+        _run(["mount", "--bind", str(source), str(where)])
+
+    def _argv(self, command, env):
+        """A shell command inside the root with exactly env (plus a plain PATH,
+        HOME and locale)."""
         full_env = {"HOME": "/root", "PATH": INSIDE_PATH, "LANG": "C.UTF-8", "TERM": "dumb",
                     **env}
-        argv = ["chroot", str(self.path), "/usr/bin/env", "-i",
+        return ["chroot", str(self.path), "/usr/bin/env", "-i",
                 *[f"{k}={v}" for k, v in full_env.items()], "bash", "-c", command]
-        return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, errors="replace")
+
+    def start(self, command, env):
+        """Start a shell command inside the root (see _argv); its output, standard
+        error included, is the pipe .stdout."""
+        return subprocess.Popen(self._argv(command, env), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                errors="replace")
+
+    def run(self, command, env=None):
+        """A shell command's standard output inside the root; RootError with all
+        its output when it fails."""
+        return _run(self._argv(command, env or {}))
 
     def output(self, command):
         """A command's standard output inside the root (empty when it fails)."""
-        proc = subprocess.run(["chroot", str(self.path), "/usr/bin/env", "-i",
-                               f"PATH={INSIDE_PATH}", "bash", "-c", command],
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                              check=False)
-        return proc.stdout.strip() if proc.returncode == 0 else ""
+        try:
+            return self.run(command).strip()
+        except RootError:
+            return ""

@@ -35,11 +35,13 @@ def size(text):
 
 
 def kernel_option(parser):
-    parser.add_argument("--kernel", choices=sorted(guestbench.SERIES),
+    where = ", ".join(f"{name} ({series.suite})" for name, series in guestbench.SERIES.items())
+    parser.add_argument("--kernel", choices=list(guestbench.SERIES),
                         default=os.environ.get("WCNIC_GUEST_KERNEL", guestbench.DEFAULT_SERIES),
-                        help="kernel series: 6.1 from bookworm (default), 6.12 from "
-                             "bookworm-backports (adds that apt source when root); "
-                             "default from WCNIC_GUEST_KERNEL")
+                        help=f"kernel series: {where}; default {guestbench.DEFAULT_SERIES} or "
+                             "WCNIC_GUEST_KERNEL. A backports suite is added to apt's sources "
+                             "when root; a series of another release than this machine's comes "
+                             "from a Debian root of it (.deps/roots/, needs root)")
 
 
 def parse(argv):

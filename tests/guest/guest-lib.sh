@@ -53,6 +53,17 @@ wcnic_check() {
 	return "$rc"
 }
 
+# wcnic_kernel_at_least MAJOR MINOR: status 0 when the guest kernel is
+# MAJOR.MINOR or newer, for a check of behaviour a kernel release changed.
+wcnic_kernel_at_least() {
+	local release major minor
+	release=$(uname -r)
+	major=${release%%.*}
+	minor=${release#*.}
+	minor=${minor%%[!0-9]*}
+	[ "$major" -gt "$1" ] || { [ "$major" -eq "$1" ] && [ "$minor" -ge "$2" ]; }
+}
+
 # wcnic_field KEY OUTPUT: the value of KEY=... in a key=value report (the
 # output of vfiowc-map, wc-uapi-check).
 wcnic_field() { printf '%s\n' "$2" | sed -n "s/^$1=//p" | head -n 1; }

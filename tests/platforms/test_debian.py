@@ -121,6 +121,18 @@ def main():
                    backports[0]["Suites"] == "bookworm-backports",
                    f"backports from the main suite's mirror: {backports}")
 
+        # A trixie root made from this machine (debian_root writes sources_for
+        # into it): its backports suite, for a newer guest kernel, comes from
+        # the same mirror, with the same keyring.
+        trixie_root = os.path.join(top, "trixie-root")
+        make_etc(trixie_root, OS_RELEASES["trixie"], {
+            "sources.list.d/debian.sources": debian.sources_for("trixie", "bookworm", root)})
+        root_backports = fields(debian.backports_stanza("trixie", trixie_root))
+        check.that([(s["URIs"], s["Suites"], s.get("Signed-By")) for s in root_backports] ==
+                   [("http://mirror.example/debian", "trixie-backports",
+                     "/usr/share/keyrings/debian-archive-keyring.gpg")],
+                   f"a trixie root's backports from the machine's mirror: {root_backports}")
+
         aliases = os.path.join(top, "aliases")
         make_etc(aliases, OS_RELEASES["sid"],
                  {"sources.list": "deb http://mirror.example/debian unstable main\n"})

@@ -7,6 +7,10 @@ folders named by the kernel ABI (the /lib/modules name, e.g. 6.1.0-56-amd64),
 so a second run downloads nothing. The ABI is not written down anywhere: it is
 read from the linux-image-amd64 metapackage, because the archive moves on and
 drops superseded kernels.
+
+A series of another Debian release than this machine's is looked up and
+downloaded by apt in a Debian root of that release (host.Apt); its packages
+land in the same cache.
 """
 import json
 import lzma
@@ -18,16 +22,34 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import elf
-from .host import (CACHE, HostError, Skip, add_backports_source, apt_update, cache_lock,
-                   find_program, is_root, run)
+from .host import CACHE, Apt, HostError, Skip, brief, cache_lock, find_program, is_root, run
 
-# Kernel series a guest can boot, and where Debian 12 publishes them.
+
+@dataclass(frozen=True)
+class Series:
+    """Where Debian publishes a kernel series."""
+    release: str    # whose apt knows it; a root of it builds its modules
+    suite: str      # the suite of that release it comes from
+    abi: str        # a regular expression its ABIs match
+
+    @property
+    def backports(self):
+        return self.suite.endswith("-backports")
+
+
+# Kernel series a guest can boot. The ABIs carry the Debian release they were
+# built for (+deb12, +deb13, +deb14 for sid) from 6.12 on: that is what tells
+# trixie's 6.12 from bookworm-backports' in the cache.
 SERIES = {
-    "6.1": "bookworm (bookworm-security)",
-    "6.12": "bookworm-backports",
+    "6.1": Series("bookworm", "bookworm", r"6\.1\.0-\d+-amd64"),
+    "6.12": Series("bookworm", "bookworm-backports", r"6\.12\.\d+\+deb12-amd64"),
+    "6.12+deb13": Series("trixie", "trixie", r"6\.12\.\d+\+deb13-amd64"),
+    "7.3": Series("trixie", "trixie-backports", r"7\.3\.\d+\+deb13-amd64"),
+    "7.2": Series("sid", "sid", r"7\.2\.\d+\+deb14-amd64"),
 }
 DEFAULT_SERIES = "6.1"
 
@@ -39,7 +61,7 @@ DEBS = CACHE / "debs"
 
 
 def _series_of(abi):
-    return next((s for s in SERIES if abi.startswith(s + ".")), None)
+    return next((s for s, info in SERIES.items() if re.fullmatch(info.abi, abi)), None)
 
 
 def _abi_key(abi):
@@ -51,13 +73,13 @@ def _version_gt(a, b):
                           check=False).returncode == 0
 
 
-def _candidates(series):
+def _candidates(apt, series):
     """(metapackage version, ABI) pairs apt knows for a series, newest first."""
     try:
-        text = run(["apt-cache", "show", "linux-image-amd64"])
+        text = apt.run(["apt-cache", "show", "linux-image-amd64"])
     except HostError:
         return []
-    pattern = re.compile(r"linux-image-(" + re.escape(series) + r"\.\S+-amd64)")
+    pattern = re.compile(r"linux-image-(" + SERIES[series].abi + ")")
     found = []
     for stanza in text.split("\n\n"):
         fields = dict(line.split(": ", 1) for line in stanza.splitlines()
@@ -74,31 +96,36 @@ def _candidates(series):
     return newest_first
 
 
-def _current_abi(series):
+def _current_abi(apt, series):
     """The ABI linux-image-amd64 points to for a series; None when apt cannot tell."""
-    found = _candidates(series)
+    found = _candidates(apt, series)
     if not found and is_root():
-        # 6.12 needs the backports suite; any series may need fresh lists.
-        if series == "6.12":
-            add_backports_source()
+        # A backports series needs that suite; any series may need fresh lists.
+        if SERIES[series].backports:
+            apt.add_backports()
         try:
-            apt_update()
+            apt.update()
         except HostError:
             return None
-        found = _candidates(series)
+        found = _candidates(apt, series)
     return found[0][1] if found else None
 
 
-def _download(package):
-    """apt-get download a package into the cache once; return the .deb path."""
-    DEBS.mkdir(parents=True, exist_ok=True)
+def _cached_deb(package):
+    """The newest .deb of a package in the cache; HostError when there is none."""
     debs = sorted(DEBS.glob(f"{package}_*.deb"), key=os.path.getmtime)
     if not debs:
-        run(["apt-get", "download", "-q", package], cwd=DEBS)
-        debs = sorted(DEBS.glob(f"{package}_*.deb"), key=os.path.getmtime)
-    if not debs:
-        raise HostError(f"apt-get download {package} left no .deb in {DEBS}")
+        raise HostError(f"no {package} package in {DEBS}")
     return debs[-1]
+
+
+def download(apt, package):
+    """apt-get download a package into the cache once; return the .deb path."""
+    if not any(DEBS.glob(f"{package}_*.deb")):
+        DEBS.mkdir(parents=True, exist_ok=True)
+        apt.share(DEBS)
+        apt.run(["apt-get", "download", "-q", package], cwd=DEBS.resolve())
+    return _cached_deb(package)
 
 
 def _members(deb):
@@ -118,7 +145,7 @@ def _module_bytes(path, raw):
 
 
 def _pvh_vmlinux(bzimage):
-    """The ELF kernel inside a bzImage (xz: 6.1, zstd: 6.12), or None.
+    """The ELF kernel inside a bzImage (xz: 6.1, zstd: 6.12 and 7.x), or None.
 
     QEMU boots such an ELF straight through its PVH entry point: under TCG
     that saves the guest decompressing itself, half of a boot."""
@@ -157,9 +184,26 @@ class Kernel:
     def complete(self):
         return self._index_path.exists()
 
-    @property
-    def deb(self):
-        return _download(f"linux-image-{self.abi}")
+    def _packages(self, get):
+        """The kernel's .deb files, each from get(package): linux-image-<abi> and
+        what it depends on that is named for the ABI. From 7.x on Debian's
+        linux-image-<abi> is a metapackage: the kernel is in linux-binary-<abi>,
+        the modules in linux-modules-<abi>, config and modules.builtin in
+        linux-base-<abi>."""
+        image = get(f"linux-image-{self.abi}")
+        depends = run(["dpkg-deb", "--field", str(image), "Depends"])
+        names = {alt.split()[0] for alt in re.split(r"[,|]", depends) if alt.strip()}
+        return [image, *(get(name) for name in sorted(names)
+                         if name.startswith("linux-") and name.endswith("-" + self.abi))]
+
+    def download(self, apt):
+        """Download the kernel's packages that are not cached yet."""
+        self._packages(lambda package: download(apt, package))
+
+    def _files(self):
+        """Every file of the kernel's cached packages: (path, tar member, tar)."""
+        for deb in self._packages(_cached_deb):
+            yield from _members(deb)
 
     @property
     def index(self):
@@ -168,27 +212,31 @@ class Kernel:
         return self._index
 
     def unpack(self):
-        """Write the boot image and the module index from the image package (once)."""
-        prefix = re.compile(r"(?:usr/)?lib/modules/" + re.escape(self.abi) + r"/(.+)")
+        """Write the boot image and the module index from the packages (once)."""
+        # Up to 6.x the image and config are in /boot; 7.x has all of it in
+        # /usr/lib/modules/<abi>/ (vmlinuz, config).
+        where = re.compile(r"(?:usr/)?lib/modules/{0}/(.+)|boot/(vmlinuz|config)-{0}".format(
+            re.escape(self.abi)))
         tmp = Path(tempfile.mkdtemp(prefix=f".kernel-{self.abi}.", dir=CACHE))
         tmp.chmod(0o755)
         try:
             modules, builtin, bzimage, pvh = {}, [], None, False
-            for path, member, tar in _members(self.deb):
-                inner = prefix.fullmatch(path)
-                if path == f"boot/vmlinuz-{self.abi}":
+            for path, member, tar in self._files():
+                found = where.fullmatch(path)
+                name = found and (found.group(1) or found.group(2))
+                if name == "vmlinuz":
                     bzimage = tar.extractfile(member).read()
-                elif path == f"boot/config-{self.abi}":
+                elif name == "config":
                     pvh = b"\nCONFIG_PVH=y\n" in tar.extractfile(member).read()
-                elif inner and inner.group(1) == "modules.builtin":
+                elif name == "modules.builtin":
                     builtin = [elf.module_name(line) for line in
                                tar.extractfile(member).read().decode().split()]
-                elif inner and re.search(r"\.ko(\.xz)?$", path):
+                elif name and re.search(r"\.ko(\.xz)?$", path):
                     data = _module_bytes(path, tar.extractfile(member).read())
                     modules[elf.module_name(path)] = {
                         "path": path, "depends": elf.depends(data)}
             if not bzimage or not modules:
-                raise HostError(f"{self.deb} has no vmlinuz or no modules for {self.abi}")
+                raise HostError(f"the packages of {self.abi} have no vmlinuz or no modules")
             vmlinux = _pvh_vmlinux(bzimage) if pvh else None
             if vmlinux:
                 (tmp / "vmlinux").write_bytes(vmlinux)
@@ -229,7 +277,7 @@ class Kernel:
                    if not f.exists()}
         if missing:
             with cache_lock():
-                for path, member, tar in _members(self.deb):
+                for path, member, tar in self._files():
                     if path in missing:
                         tmp = missing[path].with_suffix(".tmp")
                         tmp.write_bytes(_module_bytes(path, tar.extractfile(member).read()))
@@ -243,35 +291,31 @@ def _cached(series):
     return sorted(kernels, key=lambda k: _abi_key(k.abi), reverse=True)
 
 
-def _brief(text):
-    """First and last line of a command's failure (the command, then the cause)."""
-    lines = text.strip().splitlines() or [""]
-    return lines[0] if len(lines) == 1 else f"{lines[0]} ... {lines[-1]}"
-
-
-def _download_newest(series):
+def _download_newest(apt, series):
     """(kernel, None) for the newest kernel apt names, unpacked; (None, why) when
     that fails. The caller holds the cache lock."""
-    problem = f"apt knows no linux-image-amd64 for {series} ({SERIES[series]})"
-    if series == "6.12" and not is_root():
-        problem += "; run once as root to add bookworm-backports to apt's sources"
+    suite = SERIES[series].suite
+    problem = f"apt knows no linux-image-amd64 for {series} ({suite})"
+    if SERIES[series].backports and not is_root():
+        problem += f"; run once as root to add {suite} to apt's sources"
     for attempt in range(2):
-        abi = _current_abi(series)
+        abi = _current_abi(apt, series)
         if not abi:
             break
         kernel = Kernel(abi)
         try:
+            kernel.download(apt)
             if not kernel.complete:
                 kernel.unpack()
             kernel.modules()
             return kernel, None
         except HostError as err:
-            problem = _brief(str(err))
+            problem = brief(str(err))
         if attempt or not is_root():
             break
         # Stale lists name a kernel the archive has dropped: refresh, retry.
         try:
-            apt_update()
+            apt.update()
         except HostError:
             break
     return None, problem
@@ -284,15 +328,16 @@ def fetch(series=DEFAULT_SERIES):
     cannot provide it; raises Skip when there is none."""
     if series not in SERIES:
         raise ValueError(f"kernel series {series!r} unknown; choose from {', '.join(SERIES)}")
-    found = _candidates(series)
-    if found and Kernel(found[0][1]).complete:
-        # Nothing to write: no lock, so that a read-only cache serves other users.
-        return Kernel(found[0][1])
     try:
-        with cache_lock():
-            kernel, problem = _download_newest(series)
-    except Skip as unwritable:
-        kernel, problem = None, str(unwritable)
+        with Apt(SERIES[series].release) as apt:
+            found = _candidates(apt, series)
+            if found and Kernel(found[0][1]).complete:
+                # Nothing to write: no lock, so that a read-only cache serves other users.
+                return Kernel(found[0][1])
+            with cache_lock():
+                kernel, problem = _download_newest(apt, series)
+    except Skip as unusable:
+        kernel, problem = None, str(unusable)
     if kernel:
         return kernel
     cached = _cached(series)
@@ -300,55 +345,3 @@ def fetch(series=DEFAULT_SERIES):
         print(f"note: using cached kernel {cached[0].abi}: {problem}", file=sys.stderr)
         return cached[0]
     raise Skip(f"cannot fetch a {series} guest kernel: {problem}")
-
-
-class Headers:
-    """linux-headers-<abi> and its -common and kbuild packages, unpacked (not
-    installed) so that out-of-tree modules build with `make -C build_dir M=...`."""
-
-    def __init__(self, kernel):
-        self.abi = kernel.abi
-        self.root = CACHE / f"headers-{kernel.abi}"
-        self.build_dir = self.root / "usr" / "src" / f"linux-headers-{kernel.abi}"
-
-    def make_command(self, module_dir, *targets):
-        # Module BTF needs pahole and a vmlinux; 6.12's headers ship a vmlinux
-        # but the host may lack pahole, and module BTF only serves BPF tools.
-        return ["make", "-C", str(self.build_dir), f"M={Path(module_dir).resolve()}",
-                "CONFIG_DEBUG_INFO_BTF_MODULES=", *(targets or ("modules",))]
-
-    def unpack(self):
-        package = f"linux-headers-{self.abi}"
-        deps = re.findall(r"Depends: (linux-(?:headers|kbuild)-\S+)",
-                          run(["apt-cache", "depends", package]))
-        tmp = Path(tempfile.mkdtemp(prefix=f".headers-{self.abi}.", dir=CACHE))
-        tmp.chmod(0o755)
-        try:
-            for name in (package, *deps):
-                run(["dpkg-deb", "-x", str(_download(name)), str(tmp)])
-            # The arch Makefile includes the -common tree by absolute path.
-            makefile = tmp / self.build_dir.relative_to(self.root) / "Makefile"
-            text = makefile.read_text(encoding="utf-8")
-            makefile.write_text(re.sub(r"^include /", f"include {self.root}/", text,
-                                       flags=re.M), encoding="utf-8")
-            (tmp / ".complete").touch()
-            shutil.rmtree(self.root, ignore_errors=True)
-            tmp.rename(self.root)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def fetch_headers(kernel):
-    """Headers matching a fetched kernel, unpacked once; raises Skip when the
-    archive cannot provide them."""
-    headers = Headers(kernel)
-    if (headers.root / ".complete").exists():
-        return headers
-    with cache_lock():
-        if not (headers.root / ".complete").exists():
-            try:
-                headers.unpack()
-            except HostError as err:
-                raise Skip(f"cannot fetch linux-headers-{kernel.abi}: "
-                           f"{_brief(str(err))}") from err
-    return headers
