@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * wcnic device interface, version 1.0.
+ * wcnic device interface, version 1.1.
  *
  * This header is the single source of truth for the register map, the
  * bit fields and the in-memory formats shared by every wcnic driver and
@@ -29,7 +29,7 @@
 /* "WCNICDEV" as stored in memory (little-endian u64 at offset 0). */
 #define WCNIC_SIGNATURE            UINT64_C(0x56454443494E4357)
 #define WCNIC_VERSION_MAJOR        1
-#define WCNIC_VERSION_MINOR        0
+#define WCNIC_VERSION_MINOR        1
 #define WCNIC_VERSION(maj, min)    (((uint32_t)(maj) << 16) | (uint32_t)(min))
 
 /* PCI identity of the generic shared-memory carrier (QEMU ivshmem-plain). */
@@ -80,6 +80,30 @@
 #define WCNIC_REG_ERROR_QUEUE      0x054u  /* u32 RO: queue of that error */
 #define WCNIC_REG_ERROR_INFO       0x058u  /* u64 RO: offending value */
 #define WCNIC_REG_HEARTBEAT        0x060u  /* u64 RO: advances while alive */
+#define WCNIC_REG_FW_VERSION       0x068u  /* u32 RO, 1.1: WCNIC_FW_VERSION() */
+
+/* Encoding of FW_VERSION; a version 1.0 device reads 0 (reserved). */
+#define WCNIC_FW_VERSION(maj, min, patch) \
+	(((uint32_t)(maj) << 24) | ((uint32_t)(min) << 16) | (uint32_t)(patch))
+
+/* Receive-side scaling (1.1, WCNIC_F_RSS). The device takes a copy of the
+ * three tables at enable and whenever RSS_GEN changes while enabled. */
+#define WCNIC_REG_RSS_TYPES        0x100u  /* u32 RW: WCNIC_RSS_* hashed; 0 = RSS off */
+#define WCNIC_REG_RSS_GEN          0x104u  /* u32 RW: changed after the tables, to apply them */
+#define WCNIC_REG_RSS_KEY          0x140u  /* WCNIC_RSS_KEY_SIZE bytes RW: Toeplitz key */
+#define WCNIC_REG_RSS_RETA         0x180u  /* WCNIC_RSS_RETA_SIZE bytes RW: RX queue per entry */
+#define WCNIC_RSS_KEY_SIZE         40u
+#define WCNIC_RSS_RETA_SIZE        128u
+/* The RETA entry of a frame: its hash modulo the table size. */
+#define WCNIC_RSS_RETA_INDEX(hash) ((hash) & (WCNIC_RSS_RETA_SIZE - 1u))
+
+/* RSS_TYPES bits: which frames are hashed, over which fields. */
+#define WCNIC_RSS_IPV4             (1u << 0)  /* IPv4: source and destination address */
+#define WCNIC_RSS_IPV4_TCP         (1u << 1)  /* IPv4 TCP: addresses and ports */
+#define WCNIC_RSS_IPV4_UDP         (1u << 2)  /* IPv4 UDP: addresses and ports */
+#define WCNIC_RSS_IPV6             (1u << 3)
+#define WCNIC_RSS_IPV6_TCP         (1u << 4)
+#define WCNIC_RSS_IPV6_UDP         (1u << 5)
 
 /* Device counters: u64, RO, cleared by reset only. */
 #define WCNIC_REG_CNT_TX_PACKETS   0x080u
@@ -91,6 +115,9 @@
 #define WCNIC_REG_CNT_TX_HDR_BAD   0x0B0u  /* sink: IPv4/UDP check failed */
 #define WCNIC_REG_CNT_ERRORS       0x0B8u  /* protocol errors (queue stops) */
 #define WCNIC_REG_CNT_DOORBELLS    0x0C0u  /* doorbell changes observed */
+#define WCNIC_REG_CNT_TX_CSUM      0x0C8u  /* 1.1: TX frames whose checksums the device inserted */
+#define WCNIC_REG_CNT_TX_CSUM_BAD  0x0D0u  /* 1.1, sink: inserted checksums found wrong */
+#define WCNIC_REG_CNT_RX_CSUM_BAD  0x0D8u  /* 1.1: RX frames given a bad checksum status */
 
 /* Feature bits (DEV_FEATURES / DRV_FEATURES). */
 #define WCNIC_F_TX_PUSH            (UINT64_C(1) << 0)  /* TX push rings in BAR */
@@ -99,6 +126,10 @@
 #define WCNIC_F_PUSH_ENTRY_256     (UINT64_C(1) << 3)
 #define WCNIC_F_MULTI_SEG          (UINT64_C(1) << 4)  /* >1 DMA segment/packet */
 #define WCNIC_F_PROMISC            (UINT64_C(1) << 5)
+#define WCNIC_F_RX_SCATTER         (UINT64_C(1) << 6)  /* 1.1: a frame over several RX buffers */
+#define WCNIC_F_RSS                (UINT64_C(1) << 7)  /* 1.1: receive-side scaling */
+#define WCNIC_F_TX_CSUM            (UINT64_C(1) << 8)  /* 1.1: TX checksum insertion */
+#define WCNIC_F_RX_CSUM            (UINT64_C(1) << 9)  /* 1.1: RX packet type and checksum status */
 
 /* LINK_STATUS bits. */
 #define WCNIC_LINK_UP              (1u << 0)
@@ -128,6 +159,39 @@ enum wcnic_error {
 };
 #define WCNIC_ERR_MAX              WCNIC_ERR_QUEUE_DISABLED
 #define WCNIC_ERROR_QUEUE_NONE     0xFFFFFFFFu  /* error not tied to a queue */
+
+/* The name of an error code in logs, counters and reports ("unknown" for a
+ * code this interface does not define: never NULL, so it prints). */
+static inline const char *wcnic_error_name(uint32_t code)
+{
+	switch (code) {
+	case WCNIC_ERR_NONE:           return "none";
+	case WCNIC_ERR_BAD_IOVA:       return "bad_iova";
+	case WCNIC_ERR_BAD_LENGTH:     return "bad_length";
+	case WCNIC_ERR_DOORBELL_RANGE: return "doorbell_range";
+	case WCNIC_ERR_BAD_DESCRIPTOR: return "bad_descriptor";
+	case WCNIC_ERR_TX_BURST:       return "tx_burst";
+	case WCNIC_ERR_BAD_CONFIG:     return "bad_config";
+	case WCNIC_ERR_QUEUE_DISABLED: return "queue_disabled";
+	}
+	return "unknown";
+}
+
+/* What an error code means, for a reader of a log line; never NULL. */
+static inline const char *wcnic_error_meaning(uint32_t code)
+{
+	switch (code) {
+	case WCNIC_ERR_NONE:           return "no error";
+	case WCNIC_ERR_BAD_IOVA:       return "DMA address outside granted memory";
+	case WCNIC_ERR_BAD_LENGTH:     return "length beyond the buffer or inconsistent";
+	case WCNIC_ERR_DOORBELL_RANGE: return "doorbell past the ring or moving back";
+	case WCNIC_ERR_BAD_DESCRIPTOR: return "malformed descriptor";
+	case WCNIC_ERR_TX_BURST:       return "more entries than the per-doorbell budget";
+	case WCNIC_ERR_BAD_CONFIG:     return "configuration rejected";
+	case WCNIC_ERR_QUEUE_DISABLED: return "doorbell changed on a stopped ring";
+	}
+	return "not an error code of this interface";
+}
 
 /* ---------------------------------------------------------------------
  * Control page: per-queue configuration blocks
@@ -170,6 +234,13 @@ enum wcnic_error {
 #define WCNIC_MAX_RING_SIZE        32768u  /* indices fit 16-bit doorbells */
 #define WCNIC_MIN_RX_BUF_SIZE      256u
 #define WCNIC_MAX_FRAME_LEN        9216u   /* largest frame, any mode */
+#define WCNIC_MIN_FRAME_LEN        14u     /* an Ethernet header */
+#define WCNIC_MIN_MTU              68u     /* smallest MTU and MAX_MTU */
+#define WCNIC_L2_OVERHEAD          18u     /* frame bytes above the MTU: Ethernet + 802.1Q */
+/* Largest frame the device accepts for transmission under MTU mtu. */
+#define WCNIC_MAX_FRAME_FOR_MTU(mtu) \
+	((uint32_t)(mtu) + WCNIC_L2_OVERHEAD < WCNIC_MAX_FRAME_LEN ? \
+	 (uint32_t)(mtu) + WCNIC_L2_OVERHEAD : WCNIC_MAX_FRAME_LEN)
 
 /* ---------------------------------------------------------------------
  * Doorbell page
@@ -212,8 +283,8 @@ struct wcnic_push_hdr {
 	uint16_t pkt_len;     /* whole frame length, bytes */
 	uint16_t inline_len;  /* frame bytes carried in this entry */
 	uint8_t  nb_sg;       /* DMA segments following the header */
-	uint8_t  flags;       /* must be 0 in version 1 */
-	uint16_t rsvd0;       /* must be 0 */
+	uint8_t  flags;       /* WCNIC_TXF_*; 0 unless WCNIC_F_TX_CSUM was accepted */
+	uint16_t hdr_lens;    /* WCNIC_TX_HDR_LENS(); 0 unless flags ask a checksum */
 	uint32_t cookie;      /* opaque to the device */
 	uint32_t rsvd1;       /* must be 0 */
 };
@@ -241,11 +312,42 @@ struct wcnic_sg {
 struct wcnic_tx_desc {
 	uint64_t iova;
 	uint16_t len;         /* > 0 */
-	uint16_t flags;       /* WCNIC_TXD_* ; other bits must be 0 */
-	uint32_t rsvd;        /* must be 0 */
+	uint16_t flags;       /* WCNIC_TXD_EOP, first descriptor: WCNIC_TXF_*; others 0 */
+	uint32_t hdr_lens;    /* first descriptor: WCNIC_TX_HDR_LENS(); others 0 */
 };
 #define WCNIC_TXD_EOP              (1u << 0)
 #define WCNIC_TX_MAX_SEGS          16u     /* descriptors per packet */
+
+/* ---------------------------------------------------------------------
+ * TX checksum insertion (1.1, WCNIC_F_TX_CSUM)
+ *
+ * The flags of a push entry, or of a DMA packet's first descriptor, ask
+ * the device to compute checksums and insert them into the frame it
+ * transmits; hdr_lens gives where the headers start. Unless the driver
+ * accepted WCNIC_F_TX_CSUM, these bits and hdr_lens are reserved (0).
+ * ------------------------------------------------------------------ */
+
+#define WCNIC_TXF_IP_CSUM          (1u << 1)  /* insert the IPv4 header checksum */
+#define WCNIC_TXF_IPV6             (1u << 2)  /* the L3 header is IPv6 (else IPv4) */
+#define WCNIC_TXF_L4_TCP           (1u << 3)  /* insert the TCP checksum */
+#define WCNIC_TXF_L4_UDP           (2u << 3)  /* insert the UDP checksum */
+#define WCNIC_TXF_L4_MASK          (3u << 3)  /* L4 field; 3 << 3 is reserved */
+#define WCNIC_TXF_MASK             (WCNIC_TXF_IP_CSUM | WCNIC_TXF_IPV6 | WCNIC_TXF_L4_MASK)
+
+/* hdr_lens: L2 header bytes in bits 6:0, L3 header bytes in bits 15:7. */
+#define WCNIC_TX_HDR_LENS(l2, l3)  (((uint32_t)(l2) & 0x7Fu) | (((uint32_t)(l3) & 0x1FFu) << 7))
+#define WCNIC_TX_HDR_L2(v)         ((uint32_t)(v) & 0x7Fu)
+#define WCNIC_TX_HDR_L3(v)         (((uint32_t)(v) >> 7) & 0x1FFu)
+
+/* What the device accepts in a checksum request. */
+#define WCNIC_TX_L2_LEN_MIN        14u     /* an Ethernet header */
+#define WCNIC_TX_L2_LEN_MAX        127u
+#define WCNIC_TX_IPV4_LEN_MIN      20u     /* IPv4: a multiple of 4 */
+#define WCNIC_TX_IPV4_LEN_MAX      60u
+#define WCNIC_TX_IPV6_LEN_MIN      40u     /* IPv6 with extension headers: a multiple of 8 */
+#define WCNIC_TX_IPV6_LEN_MAX      504u
+#define WCNIC_TX_TCP_HDR_MIN       20u     /* frame bytes an L4 request needs after L3 */
+#define WCNIC_TX_UDP_HDR_LEN       8u
 
 /* TX completion: the device writes a u32, the number of entries (push) or
  * descriptors (DMA) it has finished with, free-running, to TX_CMPL_IOVA. */
@@ -263,9 +365,32 @@ struct wcnic_rx_desc {
 struct wcnic_rx_cmpl {
 	uint16_t len;         /* frame bytes written to the buffer */
 	uint16_t flags;       /* WCNIC_RXC_* */
-	uint32_t rsvd;
+	uint32_t hash;        /* 1.1, RSS accepted: the frame's Toeplitz hash; else 0 */
 };
 #define WCNIC_RXC_PHASE            (1u << 0)  /* flips on each ring wrap */
+#define WCNIC_RXC_LAST             (1u << 1)  /* 1.1, RX_SCATTER accepted: the frame's last buffer */
+/* 1.1, RSS accepted: bits 3:2, what `hash` was computed over. */
+#define WCNIC_RXC_HASH_SHIFT       2
+#define WCNIC_RXC_HASH_MASK        (3u << WCNIC_RXC_HASH_SHIFT)
+#define WCNIC_RXC_HASH_NONE        0u  /* not hashed: hash is 0 */
+#define WCNIC_RXC_HASH_L3          1u  /* IPv4 or IPv6 addresses */
+#define WCNIC_RXC_HASH_TCP         2u  /* addresses and TCP ports */
+#define WCNIC_RXC_HASH_UDP         3u  /* addresses and UDP ports */
+#define WCNIC_RXC_HASH_TYPE(flags) (((flags) & WCNIC_RXC_HASH_MASK) >> WCNIC_RXC_HASH_SHIFT)
+
+/* 1.1, RX_CSUM accepted: packet type and checksum status, in the
+ * completion of a frame's first buffer (0 in the others). */
+#define WCNIC_RXC_L3_IPV4          (1u << 4)
+#define WCNIC_RXC_L3_IPV6          (2u << 4)
+#define WCNIC_RXC_L3_MASK          (3u << 4)  /* 0: no L3 recognised; 3 << 4 reserved */
+#define WCNIC_RXC_L4_TCP           (1u << 6)
+#define WCNIC_RXC_L4_UDP           (2u << 6)
+#define WCNIC_RXC_L4_OTHER         (3u << 6)  /* an unfragmented IP packet of another protocol */
+#define WCNIC_RXC_L4_MASK          (3u << 6)  /* 0: no L4 recognised */
+#define WCNIC_RXC_IP_CSUM_GOOD     (1u << 8)
+#define WCNIC_RXC_IP_CSUM_BAD      (1u << 9)
+#define WCNIC_RXC_L4_CSUM_GOOD     (1u << 10)
+#define WCNIC_RXC_L4_CSUM_BAD      (1u << 11)
 
 /* Phase value the device writes during the lap that starts at index i. */
 #define WCNIC_RX_PHASE_OF(i, ring_size)  ((((i) / (ring_size)) & 1u) ^ 1u)

@@ -35,7 +35,9 @@ column is free text:
     Size        bytes: sizeof() of a structure, member or typedef; for a
                 register macro, its width (compared with the u8/u16/u32/u64
                 the header comment states, and checked for alignment and
-                overlap with the other registers of the document)
+                overlap with the other registers of the document); a
+                register table (a key) is a multiple of 4 bytes starting
+                on a 64-byte line
     Definition  function-like macro: a C expression in the parameter names
                 that must equal the macro for a set of sample arguments;
                 object-like macro: same as Value
@@ -78,13 +80,15 @@ SAMPLES = {
     'i': [0, 1, 63, 64, 65, 127, 128, 255, 256, 1023, 1024, 32767, 32768,
           65535, 65536, 0xFFFFFFFF],
     'ring_size': [64, 128, 512, 32768],
-    'maj': [0, 1, 2, 0xFFFF],
-    'min': [0, 1, 0xFFFF],
+    'maj': [0, 1, 2, 0xFF],
+    'min': [0, 1, 0xFF],
+    'patch': [0, 1, 0xFFFF],
+    'mtu': [68, 1500, 9000, 9198, 9199, 65535],
 }
 GENERIC_SAMPLES = [0, 1, 2, 3, 8, 64, 255, 4096]
 
 # Characters allowed in a cell that is pasted into C as an expression.
-EXPR_OK = re.compile(r"^[A-Za-z0-9_ ()+\-*/%<>&|^~,]+$")
+EXPR_OK = re.compile(r"^[A-Za-z0-9_ ()+\-*/%<>&|^~,?:]+$")
 WIDTH_RE = re.compile(r"\bu(8|16|32|64)\b")
 ACCESS_RE = re.compile(r"\b(RO|RW|W1)\b")
 
@@ -558,7 +562,11 @@ class Gen:
             items = sorted(regs.items(), key=lambda kv: kv[1][0])
             for name, (off, size, line) in items:
                 if size not in (1, 2, 4, 8):
-                    self.problem(line, name, 'register size %d is not 1, 2, 4 or 8' % size)
+                    # A table of registers (a key, a redirection table):
+                    # 32-bit words, starting on a 64-byte line.
+                    if size % 4 or off % 64:
+                        self.problem(line, name, 'register size %d is not 1, 2, 4 or 8, nor a '
+                                     'table of 32-bit words on a 64-byte line' % size)
                 elif off % size:
                     self.problem(line, name, 'offset %#x is not aligned to its size %d' % (off, size))
             for (n1, (o1, s1, l1)), (n2, (o2, _s2, _l2)) in zip(items, items[1:]):
