@@ -40,17 +40,9 @@ static const char *const counter_names[] = {
 	[WCNIC_CNT_TX_HDR_BAD] = "tx_hdr_bad",
 	[WCNIC_CNT_ERRORS] = "errors",
 	[WCNIC_CNT_DOORBELLS] = "doorbells",
-};
-
-static const char *const error_names[] = {
-	[WCNIC_ERR_NONE] = "none",
-	[WCNIC_ERR_BAD_IOVA] = "bad_iova",
-	[WCNIC_ERR_BAD_LENGTH] = "bad_length",
-	[WCNIC_ERR_DOORBELL_RANGE] = "doorbell_range",
-	[WCNIC_ERR_BAD_DESCRIPTOR] = "bad_descriptor",
-	[WCNIC_ERR_TX_BURST] = "tx_burst",
-	[WCNIC_ERR_BAD_CONFIG] = "bad_config",
-	[WCNIC_ERR_QUEUE_DISABLED] = "queue_disabled",
+	[WCNIC_CNT_TX_CSUM] = "tx_csum",
+	[WCNIC_CNT_TX_CSUM_BAD] = "tx_csum_bad",
+	[WCNIC_CNT_RX_CSUM_BAD] = "rx_csum_bad",
 };
 
 void wcnic_model_params_init(struct wcnic_model_params *p)
@@ -66,6 +58,7 @@ void wcnic_model_params_init(struct wcnic_model_params *p)
 	p->link_speed = 100000;
 	p->gen_frame_len = 64;
 	p->dev_features = WCNIC_MODEL_ALL_FEATURES;
+	p->interface_minor = WCNIC_VERSION_MINOR;
 	memcpy(p->mac, mac, sizeof(mac));
 }
 
@@ -117,11 +110,6 @@ const char *wcnic_model_fault_name(enum wcnic_model_fault f)
 	return (unsigned int)f < NAMES(fault_names) ? fault_names[f] : NULL;
 }
 
-const char *wcnic_error_name(uint32_t code)
-{
-	return code < NAMES(error_names) ? error_names[code] : NULL;
-}
-
 static bool params_valid(const struct wcnic_model_params *p)
 {
 	bool ext = p->backend == WCNIC_BACKEND_EXTERNAL;
@@ -130,13 +118,14 @@ static bool params_valid(const struct wcnic_model_params *p)
 	       (!ext || (p->ext_ops != NULL && p->ext_ops->tx != NULL)) &&
 	       p->max_queues >= 1 && p->max_queues <= WCNIC_MAX_QUEUES &&
 	       p->tx_burst_max >= 1 && p->tx_burst_max <= WCNIC_MAX_RING_SIZE &&
-	       p->max_mtu >= WCNIC_MODEL_MIN_MTU &&
+	       p->max_mtu >= WCNIC_MIN_MTU &&
 	       p->max_mtu <= WCNIC_MODEL_MAX_MTU &&
 	       p->max_ring_size >= WCNIC_MIN_RING_SIZE &&
 	       p->max_ring_size <= WCNIC_MAX_RING_SIZE &&
 	       (p->max_ring_size & (p->max_ring_size - 1)) == 0 &&
 	       p->gen_frame_len >= WCNIC_MODEL_GEN_MIN_LEN && p->gen_frame_len <= WCNIC_MAX_FRAME_LEN &&
 	       (p->dev_features & ~WCNIC_MODEL_ALL_FEATURES) == 0 &&
+	       (p->interface_minor == 0 || p->interface_minor == WCNIC_VERSION_MINOR) &&
 	       wcnic_model_fault_name(p->fault) != NULL;
 }
 
@@ -168,9 +157,13 @@ struct wcnic_model *wcnic_model_create(void *bar, size_t bar_size,
 	/* Whatever a previous device left in the pages goes, the signature
 	 * first: until it is back the BAR does not claim to be a wcnic. */
 	bar_zero(m->bar, WCNIC_CTRL_PAGE_OFF, WCNIC_CTRL_PAGE_SIZE + WCNIC_DOORBELL_PAGE_SIZE);
-	bar_wr32(m->bar, WCNIC_REG_VERSION, WCNIC_VERSION(WCNIC_VERSION_MAJOR, WCNIC_VERSION_MINOR));
+	if (p->interface_minor == 0)
+		m->p.dev_features &= WCNIC_MODEL_FEATURES_1_0;
+	else
+		bar_wr32(m->bar, WCNIC_REG_FW_VERSION, WCNIC_MODEL_FW_VERSION);
+	bar_wr32(m->bar, WCNIC_REG_VERSION, WCNIC_VERSION(WCNIC_VERSION_MAJOR, p->interface_minor));
 	bar_wr32(m->bar, WCNIC_REG_BAR_SIZE, WCNIC_BAR_MIN_SIZE);
-	bar_wr64(m->bar, WCNIC_REG_DEV_FEATURES, p->dev_features);
+	bar_wr64(m->bar, WCNIC_REG_DEV_FEATURES, m->p.dev_features);
 	bar_wr32(m->bar, WCNIC_REG_MAX_QUEUES, p->max_queues);
 	bar_wr32(m->bar, WCNIC_REG_MAX_RING_SIZE, p->max_ring_size);
 	bar_wr32(m->bar, WCNIC_REG_TX_BURST_MAX, p->tx_burst_max);
@@ -207,6 +200,8 @@ unsigned int wcnic_model_poll(struct wcnic_model *m)
 	if (m->wedged)
 		return 0;
 	work = model_ctrl_poll(m);
+	if (m->enabled)
+		work += model_rss_poll(m);
 
 	for (qi = 0; m->enabled && qi < WCNIC_MAX_QUEUES; qi++) {
 		const struct model_queue *q = &m->q[qi];
@@ -245,7 +240,10 @@ void wcnic_model_run(struct wcnic_model *m, const atomic_bool *stop)
 	unsigned int idle = 0;
 
 	while (!atomic_load_explicit(stop, memory_order_acquire)) {
-		if (wcnic_model_poll(m) != 0) {
+		unsigned int work = wcnic_model_poll(m);
+
+		__atomic_add_fetch(&m->polls, 1, __ATOMIC_RELEASE);
+		if (work != 0) {
 			idle = 0;
 		} else if (idle < RUN_SPIN_PASSES) {
 			idle++;
@@ -254,6 +252,11 @@ void wcnic_model_run(struct wcnic_model *m, const atomic_bool *stop)
 			nanosleep(&nap, NULL);
 		}
 	}
+}
+
+uint64_t wcnic_model_polls(const struct wcnic_model *m)
+{
+	return __atomic_load_n(&m->polls, __ATOMIC_ACQUIRE);
 }
 
 void wcnic_model_stats(const struct wcnic_model *m, struct wcnic_model_stats *s)

@@ -18,6 +18,9 @@ static const uint32_t cnt_reg[WCNIC_CNT_NUM] = {
 	[WCNIC_CNT_TX_HDR_BAD] = WCNIC_REG_CNT_TX_HDR_BAD,
 	[WCNIC_CNT_ERRORS] = WCNIC_REG_CNT_ERRORS,
 	[WCNIC_CNT_DOORBELLS] = WCNIC_REG_CNT_DOORBELLS,
+	[WCNIC_CNT_TX_CSUM] = WCNIC_REG_CNT_TX_CSUM,
+	[WCNIC_CNT_TX_CSUM_BAD] = WCNIC_REG_CNT_TX_CSUM_BAD,
+	[WCNIC_CNT_RX_CSUM_BAD] = WCNIC_REG_CNT_RX_CSUM_BAD,
 };
 
 static uint32_t qreg(unsigned int qi, uint32_t reg)
@@ -242,7 +245,7 @@ static void device_enable(struct wcnic_model *m)
 		info = drv;
 	else if (nq == 0 || nq > m->p.max_queues)
 		info = nq;
-	else if (mtu < WCNIC_MODEL_MIN_MTU || mtu > m->p.max_mtu)
+	else if (mtu < WCNIC_MIN_MTU || mtu > m->p.max_mtu)
 		info = mtu;
 	else
 		goto valid;
@@ -254,8 +257,8 @@ static void device_enable(struct wcnic_model *m)
 valid:
 	m->drv_features = drv;
 	m->num_queues = nq;
-	m->max_frame = mtu + WCNIC_MODEL_L2_OVERHEAD < WCNIC_MAX_FRAME_LEN ?
-		       mtu + WCNIC_MODEL_L2_OVERHEAD : WCNIC_MAX_FRAME_LEN;
+	m->max_frame = WCNIC_MAX_FRAME_FOR_MTU(mtu);
+	model_rss_load(m);
 	if (m->p.backend == WCNIC_BACKEND_GEN)
 		model_gen_build(m);
 	m->enabled = true;
@@ -335,8 +338,11 @@ void model_reset(struct wcnic_model *m)
 	m->error_info = 0;
 	m->drv_features = 0;
 	m->num_queues = 0;
-	m->max_frame = MODEL_RESET_MTU + WCNIC_MODEL_L2_OVERHEAD;
+	m->max_frame = WCNIC_MAX_FRAME_FOR_MTU(MODEL_RESET_MTU);
+	memset(&m->rss, 0, sizeof(m->rss));
 
+	bar_zero(m->bar, WCNIC_REG_RSS_TYPES,
+		 WCNIC_REG_RSS_RETA + WCNIC_RSS_RETA_SIZE - WCNIC_REG_RSS_TYPES);
 	bar_zero(m->bar, WCNIC_QUEUE_CFG_BASE, WCNIC_MAX_QUEUES * WCNIC_QUEUE_CFG_STRIDE);
 	bar_zero(m->bar, WCNIC_DOORBELL_PAGE_OFF, WCNIC_DOORBELL_PAGE_SIZE);
 	bar_wr64(m->bar, WCNIC_REG_DRV_FEATURES, 0);

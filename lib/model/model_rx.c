@@ -67,14 +67,59 @@ unsigned int model_rxq_doorbell_poll(struct wcnic_model *m, unsigned int qi)
 	return 1;
 }
 
-bool model_rx_deliver(struct wcnic_model *m, unsigned int qi, const struct model_frame *f)
+/* Descriptor i's buffer, checked (spec 11.1); NULL after stopping the ring. */
+static uint8_t *rx_buffer(struct wcnic_model *m, unsigned int qi, uint32_t i)
 {
 	struct model_rxq *rx = &m->q[qi].rx;
 	struct wcnic_rx_desc d;
-	uint32_t pos = rx->cons & rx->mask;
-	uint64_t cmpl;
 	uint8_t *buf;
 
+	shm_snapshot(&d, &rx->ring[i & rx->mask], sizeof(d));
+	if (d.rsvd != 0) {
+		model_ring_error(m, qi, DIR_RX, WCNIC_ERR_BAD_DESCRIPTOR, d.rsvd);
+		return NULL;
+	}
+	buf = wcnic_dma_translate(m->dma, d.iova, rx->buf_size);
+	if (buf == NULL)
+		model_ring_error(m, qi, DIR_RX, WCNIC_ERR_BAD_IOVA, d.iova);
+	return buf;
+}
+
+/* Completion of buffer i: len bytes, this lap's phase, and flags. */
+static uint64_t rx_completion(const struct model_rxq *rx, uint32_t i, uint32_t len,
+			      uint16_t flags, uint32_t hash)
+{
+	/* The ring size is a power of two, so bit log2(size) of the index is
+	 * the lap parity: this is WCNIC_RX_PHASE_OF() without a division. */
+	uint16_t phase = (i & rx->size) ? 0 : WCNIC_RXC_PHASE;
+
+	return (uint64_t)len | (uint64_t)(flags | phase) << 16 | (uint64_t)hash << 32;
+}
+
+/* Every frame (at most WCNIC_MAX_FRAME_LEN) fits the smallest ring of the
+ * smallest buffers, so a scattered frame never needs more than bufs[] holds
+ * or than a ring has. */
+_Static_assert(WCNIC_MIN_RING_SIZE * WCNIC_MIN_RX_BUF_SIZE >= WCNIC_MAX_FRAME_LEN,
+	       "a frame fits any RX ring");
+
+bool model_rx_deliver(struct wcnic_model *m, unsigned int qi, const struct model_frame *f,
+		      const struct model_rss_hash *h)
+{
+	struct model_rxq *rx = &m->q[qi].rx;
+	struct model_rss_hash rss = { 0, WCNIC_RXC_HASH_NONE };
+	uint16_t frame_flags;
+	const bool scatter = (m->drv_features & WCNIC_F_RX_SCATTER) != 0;
+	uint8_t *bufs[WCNIC_MAX_FRAME_LEN / WCNIC_MIN_RX_BUF_SIZE + 1];
+	uint32_t nbuf = 1, i, off;
+	uint16_t cls = 0;
+
+	/* A ring that is not running has no buffers for the frame. */
+	if (rx->state != RING_RUNNING) {
+		cnt_add(m, qi, WCNIC_CNT_RX_NO_BUF, 1);
+		return false;
+	}
+	if (scatter)
+		nbuf = (f->len + rx->buf_size - 1) / rx->buf_size;
 	/*
 	 * Out of buffers as of this pass's RX doorbell read: look again
 	 * before dropping. A driver that posts buffers and then transmits
@@ -82,40 +127,63 @@ bool model_rx_deliver(struct wcnic_model *m, unsigned int qi, const struct model
 	 * brought this frame; the TX doorbell's acquire makes the newer RX
 	 * doorbell visible now, so such a frame is never dropped.
 	 */
-	if (rx->state == RING_RUNNING && rx->cons == rx->posted)
+	if (rx->posted - rx->cons < nbuf)
 		model_rxq_doorbell_poll(m, qi);
-	/* A ring that is not running has no buffers for the frame either. */
-	if (rx->state != RING_RUNNING || rx->cons == rx->posted) {
+	/* The doorbell may have stopped the ring (a bad value). */
+	if (rx->state != RING_RUNNING) {
 		cnt_add(m, qi, WCNIC_CNT_RX_NO_BUF, 1);
 		return false;
 	}
-	if (f->len > rx->buf_size) {
+	if (rx->posted - rx->cons < nbuf) {
+		cnt_add(m, qi, WCNIC_CNT_RX_NO_BUF, 1);
+		return false;
+	}
+	if (!scatter && f->len > rx->buf_size) {
 		cnt_add(m, qi, WCNIC_CNT_RX_OVERSIZE, 1);
 		return false;
 	}
-	shm_snapshot(&d, &rx->ring[pos], sizeof(d));
-	if (d.rsvd != 0) {
-		model_ring_error(m, qi, DIR_RX, WCNIC_ERR_BAD_DESCRIPTOR, d.rsvd);
-		return false;
+	if (h != NULL)
+		rss = *h;
+	else if (m->rss.types != 0)
+		rss = model_rss_classify(m, f);
+	frame_flags = (uint16_t)(rss.type << WCNIC_RXC_HASH_SHIFT);
+	/* Every descriptor is checked before any byte is written (spec 11.4). */
+	for (i = 0; i < nbuf; i++) {
+		bufs[i] = rx_buffer(m, qi, rx->cons + i);
+		if (bufs[i] == NULL)
+			return false;
 	}
-	buf = wcnic_dma_translate(m->dma, d.iova, rx->buf_size);
-	if (buf == NULL) {
-		model_ring_error(m, qi, DIR_RX, WCNIC_ERR_BAD_IOVA, d.iova);
-		return false;
+	/* Packet type and checksum status, from the frame before it is
+	 * copied (a buffer may overlap a looped-back TX buffer): spec 18.4. */
+	if (m->drv_features & WCNIC_F_RX_CSUM) {
+		cls = model_rx_classify(m, f);
+		if (cls & (WCNIC_RXC_IP_CSUM_BAD | WCNIC_RXC_L4_CSUM_BAD))
+			cnt_add(m, qi, WCNIC_CNT_RX_CSUM_BAD, 1);
 	}
-	model_frame_copy(f, buf, f->len);
-
-	/* The ring size is a power of two, so bit log2(size) of the index is
-	 * the lap parity: this is WCNIC_RX_PHASE_OF() without a division. */
-	cmpl = (uint64_t)f->len | (uint64_t)((rx->cons & rx->size) ? 0 : WCNIC_RXC_PHASE) << 16;
+	for (i = 0, off = 0; i < nbuf; i++, off += rx->buf_size)
+		model_frame_copy(f, off, bufs[i], f->len - off < rx->buf_size ? f->len - off :
+								       rx->buf_size);
 	/*
-	 * Release: the frame bytes are written before the completion that
-	 * hands the buffer over, so a driver that sees the new phase (and
-	 * issues its read barrier) reads the whole frame. The completion is
-	 * one aligned 8-byte store: len and flags arrive together.
+	 * The later buffers' completions first, then the first one with
+	 * release: the frame bytes and every other completion of the frame
+	 * are written before the completion that hands the frame over, so a
+	 * driver that sees the first buffer's new phase (and issues its read
+	 * barrier) sees the whole frame. Each completion is one aligned
+	 * 8-byte store: len and flags arrive together.
 	 */
-	__atomic_store_n(&rx->cmpl[pos], cmpl, __ATOMIC_RELEASE);
-	rx->cons++;
+	for (i = nbuf - 1, off = i * rx->buf_size; i > 0; i--, off -= rx->buf_size)
+		__atomic_store_n(&rx->cmpl[(rx->cons + i) & rx->mask],
+				 rx_completion(rx, rx->cons + i, f->len - off < rx->buf_size ?
+					       f->len - off : rx->buf_size,
+					       frame_flags | (i == nbuf - 1 ? WCNIC_RXC_LAST : 0),
+					       rss.hash),
+				 __ATOMIC_RELAXED);
+	__atomic_store_n(&rx->cmpl[rx->cons & rx->mask],
+			 rx_completion(rx, rx->cons, nbuf == 1 ? f->len : rx->buf_size,
+				       frame_flags | cls | (scatter && nbuf == 1 ? WCNIC_RXC_LAST : 0),
+				       rss.hash),
+			 __ATOMIC_RELEASE);
+	rx->cons += nbuf;
 	cnt_add(m, qi, WCNIC_CNT_RX_PACKETS, 1);
 	cnt_add(m, qi, WCNIC_CNT_RX_BYTES, f->len);
 	return true;

@@ -7,7 +7,9 @@
  * that copy is checked and used. The checks of one entry run in a fixed
  * order: structure (BAD_DESCRIPTOR), then lengths (BAD_LENGTH), then
  * addresses (BAD_IOVA); the first failure stops the ring before anything
- * of that entry is consumed.
+ * of that entry is consumed. A checksum request (interface 1.1) is checked
+ * with them and carried out on the device's copy of the frame
+ * (model_csum.c).
  */
 #include <string.h>
 
@@ -120,14 +122,19 @@ static enum wcnic_error push_entry_parse(const struct wcnic_model *m, const uint
 {
 	struct wcnic_push_hdr h;
 	struct wcnic_sg sg[WCNIC_PUSH_MAX_SG(WCNIC_PUSH_ENTRY_256)];
-	uint32_t used, i, nseg = 0;
+	uint32_t used, i, nseg = 0, need;
+	enum wcnic_error err;
 	uint64_t sum;
 
 	/* The header line first: it says how much more there is to copy. */
 	shm_snapshot(copy, slot, WCNIC_CACHE_LINE);
 	memcpy(&h, copy, sizeof(h));
-	if (h.flags != 0 || h.rsvd0 != 0 || h.rsvd1 != 0) {
-		*info = h.flags != 0 ? h.flags : h.rsvd0 != 0 ? h.rsvd0 : h.rsvd1;
+	/* flags and hdr_lens: a checksum request, or reserved (0). */
+	err = model_csum_req_check(m, h.flags, 0, h.hdr_lens, f, &need, info);
+	if (err != WCNIC_ERR_NONE)
+		return err;
+	if (h.rsvd1 != 0) {
+		*info = h.rsvd1;
 		return WCNIC_ERR_BAD_DESCRIPTOR;
 	}
 	used = WCNIC_PUSH_HDR_SIZE + (uint32_t)h.nb_sg * WCNIC_SG_SIZE + h.inline_len;
@@ -158,8 +165,12 @@ static enum wcnic_error push_entry_parse(const struct wcnic_model *m, const uint
 		}
 		sum += sg[i].len;
 	}
-	if (sum != h.pkt_len || h.pkt_len < MODEL_MIN_FRAME_LEN || h.pkt_len > m->max_frame) {
+	if (sum != h.pkt_len || h.pkt_len < WCNIC_MIN_FRAME_LEN || h.pkt_len > m->max_frame) {
 		*info = sum != h.pkt_len ? sum : h.pkt_len;
+		return WCNIC_ERR_BAD_LENGTH;
+	}
+	if (need > h.pkt_len) {
+		*info = need;
 		return WCNIC_ERR_BAD_LENGTH;
 	}
 
@@ -190,7 +201,7 @@ static enum wcnic_error dma_packet_parse(const struct wcnic_model *m, const stru
 					 struct model_frame *f, uint32_t *ndesc, uint64_t *info)
 {
 	struct wcnic_tx_desc d[WCNIC_TX_MAX_SEGS];
-	uint32_t avail = tx->tail - tx->head, n = 0, i;
+	uint32_t avail = tx->tail - tx->head, n = 0, i, need = 0;
 	uint64_t total = 0;
 
 	*ndesc = 0;
@@ -200,8 +211,15 @@ static enum wcnic_error dma_packet_parse(const struct wcnic_model *m, const stru
 		if (n == avail)
 			return WCNIC_ERR_NONE;
 		shm_snapshot(c, &tx->desc_ring[(tx->head + n) & tx->mask], sizeof(*c));
-		if ((c->flags & ~WCNIC_TXD_EOP) != 0 || c->rsvd != 0) {
-			*info = (c->flags & ~WCNIC_TXD_EOP) != 0 ? c->flags : c->rsvd;
+		if (n == 0) {
+			/* The first descriptor may carry a checksum request. */
+			enum wcnic_error err = model_csum_req_check(m, c->flags, WCNIC_TXD_EOP,
+								    c->hdr_lens, f, &need, info);
+
+			if (err != WCNIC_ERR_NONE)
+				return err;
+		} else if ((c->flags & ~WCNIC_TXD_EOP) != 0 || c->hdr_lens != 0) {
+			*info = (c->flags & ~WCNIC_TXD_EOP) != 0 ? c->flags : c->hdr_lens;
 			return WCNIC_ERR_BAD_DESCRIPTOR;
 		}
 		n++;
@@ -221,8 +239,12 @@ static enum wcnic_error dma_packet_parse(const struct wcnic_model *m, const stru
 		}
 		total += d[i].len;
 	}
-	if (total < MODEL_MIN_FRAME_LEN || total > m->max_frame) {
+	if (total < WCNIC_MIN_FRAME_LEN || total > m->max_frame) {
 		*info = total;
+		return WCNIC_ERR_BAD_LENGTH;
+	}
+	if (need > total) {
+		*info = need;
 		return WCNIC_ERR_BAD_LENGTH;
 	}
 
@@ -258,6 +280,8 @@ static enum wcnic_error tx_push_run(struct wcnic_model *m, unsigned int qi, uint
 		err = push_entry_parse(m, slot, tx->entry_size, copy, &f, info);
 		if (err != WCNIC_ERR_NONE)
 			return err;
+		if (f.txf != 0)
+			model_csum_insert(m, qi, &f);
 		model_backend_tx(m, qi, &f);
 		*bytes += f.len;
 		tx->head++;
@@ -280,6 +304,8 @@ static enum wcnic_error tx_dma_run(struct wcnic_model *m, unsigned int qi, uint6
 			return err;
 		if (ndesc == 0)
 			break;
+		if (f.txf != 0)
+			model_csum_insert(m, qi, &f);
 		model_backend_tx(m, qi, &f);
 		*bytes += f.len;
 		(*pkts)++;

@@ -28,7 +28,7 @@
 enum wcnic_backend {
 	WCNIC_BACKEND_SINK,     /* TX consumed and checked (IPv4/UDP); no RX */
 	WCNIC_BACKEND_LOOPBACK, /* TX frame of queue q received on queue q */
-	WCNIC_BACKEND_GEN,      /* RX filled with UDP frames; TX as sink */
+	WCNIC_BACKEND_GEN,      /* RX filled with UDP (or mixed) frames; TX as sink */
 	WCNIC_BACKEND_EXTERNAL, /* the embedding program's wcnic_backend_ops */
 };
 
@@ -52,13 +52,17 @@ struct wcnic_backend_ops {
 };
 
 /* Parameter limits (with those of wcnic_hw.h) that wcnic_model_create() checks. */
-#define WCNIC_MODEL_MIN_MTU        68u   /* smallest max_mtu, and MTU at enable */
-#define WCNIC_MODEL_L2_OVERHEAD    18u   /* frame bytes above the MTU: Ethernet + VLAN */
-#define WCNIC_MODEL_MAX_MTU        (WCNIC_MAX_FRAME_LEN - WCNIC_MODEL_L2_OVERHEAD)
+#define WCNIC_MODEL_MAX_MTU        (WCNIC_MAX_FRAME_LEN - WCNIC_L2_OVERHEAD)
 #define WCNIC_MODEL_GEN_MIN_LEN    42u   /* Ethernet, IPv4 and UDP headers */
-/* Every feature of interface version 1: the default dev_features. */
-#define WCNIC_MODEL_ALL_FEATURES   (WCNIC_F_TX_PUSH | WCNIC_F_TX_DMA | WCNIC_F_PUSH_ENTRY_128 | \
+/* The features of interface version 1.0, and of 1.1 (the default dev_features). */
+#define WCNIC_MODEL_FEATURES_1_0   (WCNIC_F_TX_PUSH | WCNIC_F_TX_DMA | WCNIC_F_PUSH_ENTRY_128 | \
 				    WCNIC_F_PUSH_ENTRY_256 | WCNIC_F_MULTI_SEG | WCNIC_F_PROMISC)
+#define WCNIC_MODEL_ALL_FEATURES   (WCNIC_MODEL_FEATURES_1_0 | WCNIC_F_RX_SCATTER | WCNIC_F_RSS | \
+				    WCNIC_F_TX_CSUM | WCNIC_F_RX_CSUM)
+/* gen_mix: the kinds of frames the generator cycles through (spec 16), and
+ * the longest of their headers (802.1Q, IPv6, TCP). */
+#define WCNIC_MODEL_GEN_KINDS      8u
+#define WCNIC_MODEL_GEN_MIX_MIN_LEN 78u
 
 /* Faults the model can play (wcnic_model_params.fault). */
 enum wcnic_model_fault {
@@ -85,7 +89,17 @@ struct wcnic_model_params {
 	uint32_t link_speed;         /* Mbit/s reported; default 100000 */
 	uint32_t gen_frame_len;      /* gen back end frame bytes (no FCS),
 				      * 42..WCNIC_MAX_FRAME_LEN; default 64 */
+	/* gen back end: false (default), every frame IPv4/UDP without UDP
+	 * checksum; true, WCNIC_MODEL_GEN_KINDS kinds in turn: IPv4 and IPv6,
+	 * UDP and TCP, tagged or not, two with a wrong checksum (spec 16). A
+	 * kind whose headers do not fit gen_frame_len is longer (at most
+	 * WCNIC_MODEL_GEN_MIX_MIN_LEN). */
+	bool gen_mix;
 	uint64_t dev_features;       /* WCNIC_F_* offered; default all */
+	/* Interface minor version the device implements, 0 or
+	 * WCNIC_VERSION_MINOR (default): a 1.0 device offers only the features
+	 * of 1.0 (whatever dev_features says) and has no FW_VERSION. */
+	uint32_t interface_minor;
 	uint8_t mac[6];              /* MAC after reset; default 02:77:63:6e:69:63 */
 	/* WCNIC_BACKEND_EXTERNAL only: ops (tx required) and their context. */
 	const struct wcnic_backend_ops *ext_ops;
@@ -110,6 +124,9 @@ enum wcnic_counter {
 	WCNIC_CNT_TX_HDR_BAD,
 	WCNIC_CNT_ERRORS,
 	WCNIC_CNT_DOORBELLS,
+	WCNIC_CNT_TX_CSUM,
+	WCNIC_CNT_TX_CSUM_BAD,
+	WCNIC_CNT_RX_CSUM_BAD,
 	WCNIC_CNT_NUM
 };
 
@@ -146,8 +163,6 @@ const char *wcnic_backend_name(enum wcnic_backend b); /* NULL if unknown */
 
 /* "tx_packets", ... (the register names in lower case); NULL if unknown. */
 const char *wcnic_counter_name(enum wcnic_counter c);
-/* "none", "bad_iova", ... (WCNIC_ERR_* in lower case); NULL if unknown. */
-const char *wcnic_error_name(uint32_t code);
 
 /*
  * Become the device behind bar (at least WCNIC_BAR_MIN_SIZE bytes, 64-byte
@@ -178,6 +193,13 @@ unsigned int wcnic_model_poll(struct wcnic_model *m);
  * passes so an idle device does not hold a core; any work resets that.
  */
 void wcnic_model_run(struct wcnic_model *m, const atomic_bool *stop);
+
+/*
+ * Passes wcnic_model_run() has completed. One who changed the BAR and
+ * waits until this has grown by 2 knows the device looked at the change
+ * (a whole pass started after it).
+ */
+uint64_t wcnic_model_polls(const struct wcnic_model *m);
 
 /*
  * Offer one received frame of len bytes to queue qi, from the external

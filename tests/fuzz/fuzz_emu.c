@@ -193,7 +193,7 @@ static void op_bringup(struct input *in)
 	uint64_t features = WCNIC_MODEL_ALL_FEATURES;
 
 	if (flags & FZ_BRING_FEATURES)
-		features &= take(in, 1);
+		features &= take(in, 2);
 	r.arena = (flags & FZ_BRING_HIGH) && r.layout.high.len != 0 ?
 		  Q35_HIGH_BASE + FZ_ARENA_OFF : FZ_ARENA_OFF;
 	wr32(WCNIC_REG_CONTROL, WCNIC_CTRL_RESET);
@@ -224,6 +224,49 @@ static void op_bringup(struct input *in)
 	poll(1);
 }
 
+static void put_be16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Headers of template tmpl (fuzz_emu_input.h) over the frame's first bytes
+ * p[0..n), for a frame of pkt_len bytes. */
+static void frame_template(uint8_t *p, uint32_t n, uint32_t tmpl, uint32_t pkt_len)
+{
+	uint8_t hdr[14 + 4 + 40 + 20];
+	uint32_t kind = tmpl & 3u, l2 = kind == FZ_TMPL_VLAN_IPV4 ? 18 : 14;
+	uint32_t l3 = kind == FZ_TMPL_IPV6 ? 40 : 20, i;
+	uint8_t proto = (tmpl & FZ_TMPL_TCP) ? 6 : 17;
+	uint8_t *ip = hdr + l2, *l4 = ip + l3;
+
+	for (i = 0; i < n; i++)
+		p[i] = i == 12 ? 0x08 : (uint8_t)(i * 7 + 0x45);
+	if (kind == FZ_TMPL_PATTERN)
+		return;
+	memset(hdr, 0x5a, sizeof(hdr));
+	if (kind == FZ_TMPL_VLAN_IPV4) {
+		put_be16(hdr + 12, 0x8100);
+		put_be16(hdr + 14, 100);
+	}
+	put_be16(hdr + l2 - 2, kind == FZ_TMPL_IPV6 ? 0x86DD : 0x0800);
+	if (kind == FZ_TMPL_IPV6) {
+		ip[0] = 0x60;
+		put_be16(ip + 4, pkt_len - l2 - l3);
+		ip[6] = proto;
+	} else {
+		ip[0] = 0x45;
+		put_be16(ip + 2, pkt_len - l2);
+		put_be16(ip + 6, 0);
+		ip[9] = proto;
+	}
+	if (proto == 17)
+		put_be16(l4 + 4, pkt_len - l2 - l3);
+	else
+		l4[12] = 0x50;
+	memcpy(p, hdr, n < l2 + l3 + 20 ? n : l2 + l3 + 20);
+}
+
 static void op_push_entry(struct input *in)
 {
 	unsigned int qi = (unsigned int)take(in, 1) % WCNIC_MAX_QUEUES;
@@ -232,6 +275,9 @@ static void op_push_entry(struct input *in)
 	uint32_t nb_sg = (uint32_t)take(in, 1) % (WCNIC_PUSH_MAX_SG(WCNIC_PUSH_ENTRY_256) + 1);
 	uint32_t inline_len = (uint32_t)take(in, 2) % (WCNIC_PUSH_ENTRY_256 + 1);
 	int32_t delta = (int8_t)take(in, 1);
+	uint8_t flags = (uint8_t)take(in, 1);
+	uint16_t hdr_lens = (uint16_t)take(in, 2);
+	uint32_t tmpl = (uint32_t)take(in, 1);
 	uint8_t entry[WCNIC_PUSH_ENTRY_256 + WCNIC_PUSH_MAX_SG(WCNIC_PUSH_ENTRY_256) * 16 + 256];
 	struct wcnic_push_hdr h = { 0 };
 	uint32_t i, sum = inline_len, used;
@@ -246,12 +292,14 @@ static void op_push_entry(struct input *in)
 		memcpy(entry + WCNIC_PUSH_HDR_SIZE + i * WCNIC_SG_SIZE, &sg, sizeof(sg));
 	}
 	used = WCNIC_PUSH_HDR_SIZE + nb_sg * WCNIC_SG_SIZE;
-	/* Inline bytes: a frame-like pattern (the sink parses it). */
-	for (i = 0; i < inline_len; i++)
-		entry[used + i] = i == 12 ? 0x08 : (uint8_t)(i * 7 + 0x45);
 	h.nb_sg = (uint8_t)nb_sg;
 	h.inline_len = (uint16_t)inline_len;
 	h.pkt_len = (uint16_t)(sum + (uint32_t)delta);
+	h.flags = flags;
+	h.hdr_lens = hdr_lens;
+	/* Inline bytes: frame-like (the sink parses them, checksum requests
+	 * work on them, loopback classifies them). */
+	frame_template(entry + used, inline_len, tmpl, h.pkt_len);
 	memcpy(entry, &h, sizeof(h));
 	slot_p = bar_mem.base + WCNIC_PUSH_RING_OFF(qi) +
 		 (slot % (WCNIC_PUSH_RING_BYTES / esize)) * esize;
@@ -280,7 +328,7 @@ static void op_desc(struct input *in, bool tx)
 	if (tx) {
 		struct wcnic_tx_desc d = { .iova = iova, .len = (uint16_t)take(in, 2),
 					   .flags = (uint16_t)take(in, 2),
-					   .rsvd = (uint32_t)take(in, 4) };
+					   .hdr_lens = (uint32_t)take(in, 4) };
 
 		p = ram_at(q->tx_ring + slot * sizeof(d), sizeof(d));
 		if (p != NULL)
@@ -370,6 +418,9 @@ static void check_invariants(void)
 			abort();
 	}
 	if (s.error_code > WCNIC_ERR_MAX ||
+	    s.total[WCNIC_CNT_TX_CSUM] > s.total[WCNIC_CNT_TX_PACKETS] ||
+	    s.total[WCNIC_CNT_TX_CSUM_BAD] > s.total[WCNIC_CNT_TX_CSUM] ||
+	    s.total[WCNIC_CNT_RX_CSUM_BAD] > s.total[WCNIC_CNT_RX_PACKETS] ||
 	    s.total[WCNIC_CNT_TX_BYTES] < 14 * s.total[WCNIC_CNT_TX_PACKETS] ||
 	    s.total[WCNIC_CNT_TX_BYTES] > (uint64_t)WCNIC_MAX_FRAME_LEN * s.total[WCNIC_CNT_TX_PACKETS] ||
 	    s.total[WCNIC_CNT_RX_BYTES] < 14 * s.total[WCNIC_CNT_RX_PACKETS] ||

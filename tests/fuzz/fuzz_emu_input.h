@@ -46,9 +46,10 @@ enum fz_op {
 	FZ_OP_WR64,       /* u16 offset, u64 value */
 	FZ_OP_PUSH_LINE,  /* u8 queue, u16 line, 64 bytes: raw push-ring line */
 	FZ_OP_PUSH_ENTRY, /* u8 queue, u16 slot, u8 size (bit 0: 256), u8 nb_sg,
-			   * u16 inline_len, s8 pkt_len delta, nb_sg x (ADDR, u16 len) */
+			   * u16 inline_len, s8 pkt_len delta, u8 flags, u16 hdr_lens,
+			   * u8 inline template (FZ_TMPL_*), nb_sg x (ADDR, u16 len) */
 	FZ_OP_RAM,        /* ADDR, u8 len, len bytes written to RAM */
-	FZ_OP_TX_DESC,    /* u8 queue, u16 slot, ADDR, u16 len, u16 flags, u32 rsvd */
+	FZ_OP_TX_DESC,    /* u8 queue, u16 slot, ADDR, u16 len, u16 flags, u32 hdr_lens */
 	FZ_OP_RX_DESC,    /* u8 queue, u16 slot, ADDR, u64 rsvd */
 	FZ_OP_DOORBELL,   /* u8 queue (bit 7: RX), u16 index step, u8 sequence step */
 	FZ_OP_POLL,       /* u8 n: 1 + n % 4 passes */
@@ -60,6 +61,20 @@ enum fz_op {
 
 /* FZ_OP_BRINGUP flags. */
 #define FZ_BRING_HIGH       0x01u  /* rings above 4 GiB (split RAM only) */
-#define FZ_BRING_FEATURES   0x02u  /* accept only the next byte's features */
+#define FZ_BRING_FEATURES   0x02u  /* accept only the features of the next u16 */
+
+/*
+ * What a push entry's inline bytes hold (the template byte): bits 1:0 the
+ * kind, bit 2 TCP instead of UDP. The headers' length fields follow
+ * pkt_len; checksum fields and the rest are a pattern, so checksum requests
+ * (flags, hdr_lens) and the RX classification have something to work on.
+ */
+enum fz_template {
+	FZ_TMPL_PATTERN,  /* EtherType 0x089E and a counting pattern */
+	FZ_TMPL_IPV4,     /* Ethernet, IPv4 (IHL 5), UDP or TCP */
+	FZ_TMPL_IPV6,     /* Ethernet, IPv6, UDP or TCP */
+	FZ_TMPL_VLAN_IPV4 /* the same as FZ_TMPL_IPV4 behind an 802.1Q tag */
+};
+#define FZ_TMPL_TCP         0x04u
 
 #endif /* FUZZ_EMU_INPUT_H */

@@ -40,7 +40,17 @@ static void bringup(unsigned int nq, unsigned int modes, unsigned int flags)
 	put(flags, 1);
 }
 
-static void push_inline(unsigned int q, unsigned int slot, unsigned int inline_len)
+static void wr32(uint32_t off, uint32_t v)
+{
+	put(FZ_OP_WR32, 1);
+	put(off, 2);
+	put(v, 4);
+}
+
+/* A push entry carrying the whole frame inline, headers of template
+ * tmpl, with a checksum request (flags, hdr_lens; 0 for none). */
+static void push_csum(unsigned int q, unsigned int slot, unsigned int inline_len,
+		      unsigned int flags, unsigned int hdr_lens, unsigned int tmpl)
 {
 	put(FZ_OP_PUSH_ENTRY, 1);
 	put(q, 1);
@@ -49,6 +59,14 @@ static void push_inline(unsigned int q, unsigned int slot, unsigned int inline_l
 	put(0, 1);  /* no DMA segment */
 	put(inline_len, 2);
 	put(0, 1);  /* pkt_len = inline_len */
+	put(flags, 1);
+	put(hdr_lens, 2);
+	put(tmpl, 1);
+}
+
+static void push_inline(unsigned int q, unsigned int slot, unsigned int inline_len)
+{
+	push_csum(q, slot, inline_len, 0, 0, FZ_TMPL_PATTERN);
 }
 
 static void doorbell(unsigned int q, int rx, unsigned int step)
@@ -73,16 +91,22 @@ static void rx_post(unsigned int q, unsigned int n)
 	doorbell(q, 1, n);
 }
 
-static void tx_desc(unsigned int q, unsigned int slot, enum fz_anchor at, int32_t off,
-		    unsigned int dlen)
+static void tx_desc_csum(unsigned int q, unsigned int slot, enum fz_anchor at, int32_t off,
+			 unsigned int dlen, unsigned int flags, uint32_t hdr_lens)
 {
 	put(FZ_OP_TX_DESC, 1);
 	put(q, 1);
 	put(slot, 2);
 	addr(at, off);
 	put(dlen, 2);
-	put(WCNIC_TXD_EOP, 2);
-	put(0, 4);
+	put(WCNIC_TXD_EOP | flags, 2);
+	put(hdr_lens, 4);
+}
+
+static void tx_desc(unsigned int q, unsigned int slot, enum fz_anchor at, int32_t off,
+		    unsigned int dlen)
+{
+	tx_desc_csum(q, slot, at, off, dlen, 0, 0);
 }
 
 static void poll(void)
@@ -169,6 +193,28 @@ int main(int argc, char **argv)
 	poll();
 	bad |= emit(dir, "external-echo");
 
+	/* Loopback with RSS on (interface 1.1), buffers of 256 bytes: frames
+	 * hashed and steered by the table, a 700-byte DMA frame scattered. */
+	put(1u << 1, 1);
+	put(FZ_OP_BRINGUP, 1);
+	put(2 - 1, 1);
+	put(WCNIC_TXM_PUSH_256 | WCNIC_TXM_DMA << 2, 1);
+	put(0, 1);  /* rings of 64 */
+	put(0, 1);  /* buffers of 256 bytes */
+	put(0, 1);
+	wr32(WCNIC_REG_RSS_KEY, 0xda565a6d);
+	wr32(WCNIC_REG_RSS_RETA, 0x01000100);
+	wr32(WCNIC_REG_RSS_TYPES, WCNIC_RSS_IPV4 | WCNIC_RSS_IPV4_UDP);
+	wr32(WCNIC_REG_RSS_GEN, 1);
+	rx_post(0, 8);
+	rx_post(1, 8);
+	push_inline(0, 0, 200);
+	doorbell(0, 0, 1);
+	tx_desc(1, 0, FZ_AT_ARENA, FZ_QUEUE_SPAN + 0x10000, 700);
+	doorbell(1, 0, 1);
+	poll();
+	bad |= emit(dir, "loopback-rss-scatter");
+
 	/* Addresses around the q35 boundaries. */
 	put(FZ_HDR_SPLIT_RAM, 1);
 	translate(FZ_AT_LOW_END, -64, 64);
@@ -190,5 +236,43 @@ int main(int argc, char **argv)
 	doorbell(1, 0, 40);
 	poll();
 	bad |= emit(dir, "errors");
+
+	/* Checksum offloads on loopback: requests for IPv4/UDP, tagged
+	 * IPv4/TCP and IPv6/TCP push entries and a DMA frame, received with
+	 * their packet type and checksum status; then a request with header
+	 * lengths the device refuses. */
+	put(1u << 1, 1);
+	bringup(2, WCNIC_TXM_PUSH_256 | WCNIC_TXM_DMA << 2, 0);
+	rx_post(0, 4);
+	rx_post(1, 2);
+	push_csum(0, 0, 100, WCNIC_TXF_IP_CSUM | WCNIC_TXF_L4_UDP, WCNIC_TX_HDR_LENS(14, 20),
+		  FZ_TMPL_IPV4);
+	push_csum(0, 1, 120, WCNIC_TXF_IP_CSUM | WCNIC_TXF_L4_TCP, WCNIC_TX_HDR_LENS(18, 20),
+		  FZ_TMPL_VLAN_IPV4 | FZ_TMPL_TCP);
+	push_csum(0, 2, 140, WCNIC_TXF_IPV6 | WCNIC_TXF_L4_TCP, WCNIC_TX_HDR_LENS(14, 40),
+		  FZ_TMPL_IPV6 | FZ_TMPL_TCP);
+	doorbell(0, 0, 3);
+	put(FZ_OP_RAM, 1);
+	addr(FZ_AT_ARENA, FZ_QUEUE_SPAN + 0x10000);
+	put(64, 1);
+	put(0, 12);
+	put(0x0008, 2);
+	put(0x45, 1);
+	put(0, 1);
+	put(0x3200, 2);  /* total length 50 */
+	put(0, 5);
+	put(17, 1);
+	put(0, 10);
+	put(0, 4);
+	put(0x1e00, 2);  /* UDP length 30 */
+	put(0, 24);
+	tx_desc_csum(1, 0, FZ_AT_ARENA, FZ_QUEUE_SPAN + 0x10000, 64,
+		     WCNIC_TXF_IP_CSUM | WCNIC_TXF_L4_UDP, WCNIC_TX_HDR_LENS(14, 20));
+	doorbell(1, 0, 1);
+	poll();
+	push_csum(0, 3, 60, WCNIC_TXF_IP_CSUM, WCNIC_TX_HDR_LENS(14, 22), FZ_TMPL_IPV4);
+	doorbell(0, 0, 1);
+	poll();
+	bad |= emit(dir, "checksums");
 	return bad;
 }

@@ -1,66 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Driver side of the device model unit tests: see harness.h. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "harness.h"
-
-unsigned int h_failures;
-static unsigned int tests_passed, tests_failed;
-
-static void vreport(const char *file, int line, const char *what, const char *fmt, va_list ap)
-{
-	fprintf(stderr, "%s:%d: check failed: %s\n    ", file, line, what);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void h_report(const char *file, int line, const char *what, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport(file, line, what, fmt, ap);
-	va_end(ap);
-	h_failures++;
-}
-
-void h_fatal(const char *file, int line, const char *what, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport(file, line, what, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "fatal: cannot continue\n");
-	exit(1);
-}
-
-void h_run(const char *name, void (*fn)(void))
-{
-	unsigned int before = h_failures;
-
-	fn();
-	if (h_failures == before) {
-		tests_passed++;
-		printf("ok   %s\n", name);
-	} else {
-		tests_failed++;
-		printf("FAIL %s\n", name);
-	}
-	fflush(stdout);
-}
-
-int h_done(void)
-{
-	printf("%u passed, %u failed\n", tests_passed, tests_failed);
-	return tests_failed == 0 ? 0 : 1;
-}
-
-/* ------------------------------------------------------------------ */
 
 void h_init(struct h_dev *h, const struct wcnic_model_params *p)
 {
@@ -246,7 +191,7 @@ void h_bringup(struct h_dev *h, unsigned int nq, uint32_t mode)
 	unsigned int q;
 
 	h_reset(h);
-	h_global(h, h->params.dev_features, nq, 1500);
+	h_global(h, h->params.dev_features & ~H_FEATURES_1_1, nq, 1500);
 	for (q = 0; q < nq; q++) {
 		h_txq_setup(h, q, mode, 256);
 		h_rxq_setup(h, q, 256, 2048);
@@ -309,12 +254,20 @@ void h_push_commit(struct h_dev *h, unsigned int q)
 void h_push(struct h_dev *h, unsigned int q, const uint8_t *frame, uint32_t len,
 	    uint32_t inline_len, unsigned int nb_sg)
 {
+	h_push_csum(h, q, frame, len, inline_len, nb_sg, 0, 0);
+}
+
+void h_push_csum(struct h_dev *h, unsigned int q, const uint8_t *frame, uint32_t len,
+		 uint32_t inline_len, unsigned int nb_sg, uint8_t flags, uint16_t hdr_lens)
+{
 	uint32_t esize = h->tx[q].entry_size, rest = len - inline_len, off = inline_len, i;
 	uint8_t entry[WCNIC_PUSH_ENTRY_256];
 	struct wcnic_push_hdr hdr = {
 		.pkt_len = (uint16_t)len,
 		.inline_len = (uint16_t)inline_len,
 		.nb_sg = (uint8_t)nb_sg,
+		.flags = flags,
+		.hdr_lens = hdr_lens,
 		.cookie = 0xC0FFEE,
 	};
 
@@ -337,10 +290,10 @@ void h_push(struct h_dev *h, unsigned int q, const uint8_t *frame, uint32_t len,
 }
 
 void h_dma_desc(struct h_dev *h, unsigned int q, uint64_t iova, uint16_t len, uint16_t flags,
-		uint32_t rsvd)
+		uint32_t hdr_lens)
 {
 	struct h_txq *t = &h->tx[q];
-	struct wcnic_tx_desc d = { .iova = iova, .len = len, .flags = flags, .rsvd = rsvd };
+	struct wcnic_tx_desc d = { .iova = iova, .len = len, .flags = flags, .hdr_lens = hdr_lens };
 
 	t->ring[t->tail & (t->entries - 1)] = d;
 	t->tail++;
@@ -349,6 +302,12 @@ void h_dma_desc(struct h_dev *h, unsigned int q, uint64_t iova, uint16_t len, ui
 void h_dma_tx(struct h_dev *h, unsigned int q, const uint8_t *frame, uint32_t len,
 	      unsigned int nseg)
 {
+	h_dma_tx_csum(h, q, frame, len, nseg, 0, 0);
+}
+
+void h_dma_tx_csum(struct h_dev *h, unsigned int q, const uint8_t *frame, uint32_t len,
+		   unsigned int nseg, uint16_t flags, uint32_t hdr_lens)
+{
 	uint32_t off = 0, i;
 
 	REQUIRE(nseg >= 1 && len >= nseg, "bad h_dma_tx(len %u, nseg %u)", len, nseg);
@@ -356,7 +315,8 @@ void h_dma_tx(struct h_dev *h, unsigned int q, const uint8_t *frame, uint32_t le
 		uint32_t seg = len / nseg + (i < len % nseg);
 
 		h_dma_desc(h, q, h_data(h, frame + off, seg), (uint16_t)seg,
-			   i + 1 == nseg ? WCNIC_TXD_EOP : 0, 0);
+			   (uint16_t)((i + 1 == nseg ? WCNIC_TXD_EOP : 0) | (i == 0 ? flags : 0)),
+			   i == 0 ? hdr_lens : 0);
 		off += seg;
 	}
 }
@@ -403,6 +363,14 @@ void h_rx_post(struct h_dev *h, unsigned int q, unsigned int n)
 
 bool h_rx_next(struct h_dev *h, unsigned int q, const uint8_t **buf, uint16_t *len)
 {
+	uint16_t flags;
+
+	return h_rx_next_flags(h, q, buf, len, &flags);
+}
+
+bool h_rx_next_flags(struct h_dev *h, unsigned int q, const uint8_t **buf, uint16_t *len,
+		     uint16_t *flags)
+{
 	struct h_rxq *r = &h->rx[q];
 	uint32_t pos = r->next & (r->size - 1);
 	/* Acquire: the frame bytes are read only after the completion. */
@@ -412,6 +380,7 @@ bool h_rx_next(struct h_dev *h, unsigned int q, const uint8_t **buf, uint16_t *l
 	if (phase != WCNIC_RX_PHASE_OF(r->next, r->size))
 		return false;
 	*len = (uint16_t)c;
+	*flags = (uint16_t)(c >> 16);
 	*buf = r->bufs + (size_t)pos * r->buf_size;
 	r->next++;
 	return true;

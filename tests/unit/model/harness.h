@@ -7,6 +7,11 @@
  * The tests run the model synchronously (h_poll() calls
  * wcnic_model_poll()) unless h->threaded is set, in which case another
  * thread runs it and the waiting functions only watch the registers.
+ *
+ * The tests use the shared CHECK, CHECK_EQ and REQUIRE and run under
+ * TEST_RUN. The harness functions REQUIRE what the rest of a test depends
+ * on (memory, reset, enable, valid arguments), so a failure there ends
+ * the test function.
  */
 #ifndef MODEL_TEST_HARNESS_H
 #define MODEL_TEST_HARNESS_H
@@ -15,45 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "test_check.h"
 #include "wcnic_dma.h"
 #include "wcnic_hw.h"
 #include "wcnic_model.h"
-
-/* ------------------------------------------------------------------ */
-/* Checks and the test runner                                          */
-
-extern unsigned int h_failures;
-
-void h_report(const char *file, int line, const char *what, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-/* Record a failure naming the condition and leave the test function. */
-#define CHECK(cond, ...)                                                   \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			h_report(__FILE__, __LINE__, #cond, __VA_ARGS__);  \
-			return;                                            \
-		}                                                          \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                     \
-	CHECK((uint64_t)(a) == (uint64_t)(b), "%s = %#llx, expected %s = %#llx", #a, \
-	      (unsigned long long)(a), #b, (unsigned long long)(b))
-
-/* Setup that cannot go on when it fails (inside harness functions): exit(1). */
-#define REQUIRE(cond, ...)                                                 \
-	do {                                                               \
-		if (!(cond))                                               \
-			h_fatal(__FILE__, __LINE__, #cond, __VA_ARGS__);   \
-	} while (0)
-
-void h_fatal(const char *file, int line, const char *what, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5), noreturn));
-
-void h_run(const char *name, void (*fn)(void));
-#define H_RUN(fn) h_run(#fn, fn)
-/* Print the summary line; exit status for main(). */
-int h_done(void);
 
 /* ------------------------------------------------------------------ */
 /* The device under test                                               */
@@ -133,8 +103,11 @@ void h_global(struct h_dev *h, uint64_t features, uint32_t nq, uint32_t mtu);
 void h_txq_setup(struct h_dev *h, unsigned int q, uint32_t mode, uint32_t ring_size);
 void h_rxq_setup(struct h_dev *h, unsigned int q, uint32_t ring_size, uint32_t buf_size);
 void h_enable(struct h_dev *h);
-/* Reset, all features, nq queues each with TX in mode and RX (ring 256,
- * buffers 2048), everything enabled and checked running. */
+/* The features interface 1.1 added (RX scatter, RSS, checksums and packet
+ * types): each changes what a 1.0 driver would see. */
+#define H_FEATURES_1_1 (WCNIC_MODEL_ALL_FEATURES & ~WCNIC_MODEL_FEATURES_1_0)
+/* Reset, every feature but H_FEATURES_1_1, nq queues each with TX in mode
+ * and RX (ring 256, buffers 2048), everything enabled and checked running. */
 void h_bringup(struct h_dev *h, unsigned int nq, uint32_t mode);
 
 bool h_tx_running(struct h_dev *h, unsigned int q);
@@ -149,6 +122,9 @@ uint64_t h_data(struct h_dev *h, const void *bytes, uint32_t len);
  * rest split over nb_sg DMA segments (as equal as possible). */
 void h_push(struct h_dev *h, unsigned int q, const uint8_t *frame, uint32_t len,
 	    uint32_t inline_len, unsigned int nb_sg);
+/* The same with a checksum request (interface 1.1): flags, hdr_lens. */
+void h_push_csum(struct h_dev *h, unsigned int q, const uint8_t *frame, uint32_t len,
+		 uint32_t inline_len, unsigned int nb_sg, uint8_t flags, uint16_t hdr_lens);
 /* The tail slot, for writing an entry by hand; h_push_commit() moves on. */
 uint8_t *h_push_slot(struct h_dev *h, unsigned int q);
 void h_push_commit(struct h_dev *h, unsigned int q);
@@ -156,8 +132,11 @@ void h_push_commit(struct h_dev *h, unsigned int q);
 /* DMA mode: frame over nseg descriptors (last with EOP). */
 void h_dma_tx(struct h_dev *h, unsigned int q, const uint8_t *frame, uint32_t len,
 	      unsigned int nseg);
+/* The same with a checksum request in the first descriptor. */
+void h_dma_tx_csum(struct h_dev *h, unsigned int q, const uint8_t *frame, uint32_t len,
+		   unsigned int nseg, uint16_t flags, uint32_t hdr_lens);
 void h_dma_desc(struct h_dev *h, unsigned int q, uint64_t iova, uint16_t len, uint16_t flags,
-		uint32_t rsvd);
+		uint32_t hdr_lens);
 
 void h_tx_doorbell(struct h_dev *h, unsigned int q);
 /* Head written back by the device. */
@@ -169,6 +148,9 @@ void h_rx_post_desc(struct h_dev *h, unsigned int q, uint64_t iova, uint64_t rsv
 void h_rx_doorbell(struct h_dev *h, unsigned int q);
 /* Next completion if its phase says it is new: *buf, *len, true. */
 bool h_rx_next(struct h_dev *h, unsigned int q, const uint8_t **buf, uint16_t *len);
+/* The same, also giving the completion's flags. */
+bool h_rx_next_flags(struct h_dev *h, unsigned int q, const uint8_t **buf, uint16_t *len,
+		     uint16_t *flags);
 
 /* Guard zones around the arena untouched. */
 bool h_guards_ok(const struct h_dev *h);

@@ -52,7 +52,7 @@ static void test_create_rejects_bad_arguments(void)
 	bool ok;
 	size_t i;
 
-	CHECK(bar != NULL, "out of memory");
+	REQUIRE(bar != NULL, "out of memory");
 	wcnic_dma_map_init(&dma);
 	wcnic_model_params_init(&p);
 	ok = create_fails(bar, WCNIC_BAR_MIN_SIZE - 1, &dma, &p) &&
@@ -105,7 +105,7 @@ static void check_reset_state(struct h_dev *h)
 	CHECK_EQ(h_rd32(h, WCNIC_REG_ERROR_CODE), 0);
 	CHECK_EQ(h_rd32(h, WCNIC_REG_ERROR_QUEUE), 0);
 	CHECK_EQ(h_rd64(h, WCNIC_REG_ERROR_INFO), 0);
-	for (off = WCNIC_REG_CNT_TX_PACKETS; off <= WCNIC_REG_CNT_DOORBELLS; off += 8)
+	for (off = WCNIC_REG_CNT_TX_PACKETS; off <= WCNIC_REG_CNT_RX_CSUM_BAD; off += 8)
 		CHECK(h_rd64(h, off) == 0, "counter at %#x not cleared", off);
 	for (off = WCNIC_QUEUE_CFG_BASE; off < WCNIC_QUEUE_CFG_OFF(WCNIC_MAX_QUEUES); off += 4)
 		CHECK(h_rd32(h, off) == 0, "queue block word at %#x not cleared", off);
@@ -129,7 +129,8 @@ static void test_identification_after_create(void)
 	h_init(&h, &p);
 
 	CHECK_EQ(h_rd64(&h, WCNIC_REG_SIGNATURE), WCNIC_SIGNATURE);
-	CHECK_EQ(h_rd32(&h, WCNIC_REG_VERSION), WCNIC_VERSION(1, 0));
+	CHECK_EQ(h_rd32(&h, WCNIC_REG_VERSION), WCNIC_VERSION(1, 1));
+	CHECK_EQ(h_rd32(&h, WCNIC_REG_FW_VERSION), WCNIC_MODEL_FW_VERSION);
 	CHECK_EQ(h_rd32(&h, WCNIC_REG_BAR_SIZE), WCNIC_BAR_MIN_SIZE);
 	CHECK_EQ(h_rd64(&h, WCNIC_REG_DEV_FEATURES), WCNIC_F_TX_DMA | WCNIC_F_MULTI_SEG);
 	CHECK_EQ(h_rd32(&h, WCNIC_REG_MAX_QUEUES), 4);
@@ -152,7 +153,23 @@ static void test_defaults_reported(void)
 	CHECK_EQ(h_rd32(&h, WCNIC_REG_TX_BURST_MAX), 64);
 	CHECK_EQ(h_rd32(&h, WCNIC_REG_MAX_MTU), 9000);
 	CHECK_EQ(h_rd32(&h, WCNIC_REG_MAX_RING_SIZE), 4096);
-	CHECK_EQ(h_rd64(&h, WCNIC_REG_DEV_FEATURES), 0x3f);
+	CHECK_EQ(h_rd64(&h, WCNIC_REG_DEV_FEATURES), WCNIC_MODEL_ALL_FEATURES);
+	h_fini(&h);
+}
+
+/* A model made to be a 1.0 device: VERSION 1.0, only 1.0's features
+ * whatever dev_features asks, FW_VERSION reserved (0). */
+static void test_interface_1_0(void)
+{
+	struct wcnic_model_params p;
+	struct h_dev h;
+
+	wcnic_model_params_init(&p);
+	p.interface_minor = 0;
+	h_init(&h, &p);
+	CHECK_EQ(h_rd32(&h, WCNIC_REG_VERSION), WCNIC_VERSION(1, 0));
+	CHECK_EQ(h_rd64(&h, WCNIC_REG_DEV_FEATURES), WCNIC_MODEL_FEATURES_1_0);
+	CHECK_EQ(h_rd32(&h, WCNIC_REG_FW_VERSION), 0);
 	h_fini(&h);
 }
 
@@ -382,16 +399,17 @@ static void test_config_change_while_running_is_ignored(void)
 
 int main(void)
 {
-	H_RUN(test_create_rejects_bad_arguments);
-	H_RUN(test_backend_names);
-	H_RUN(test_identification_after_create);
-	H_RUN(test_defaults_reported);
-	H_RUN(test_reset_clears_everything);
-	H_RUN(test_enable_starts_queues);
-	H_RUN(test_enable_rejects_bad_global_config);
-	H_RUN(test_queue_stop_and_restart);
-	H_RUN(test_device_stop_and_start);
-	H_RUN(test_heartbeat_advances);
-	H_RUN(test_config_change_while_running_is_ignored);
-	return h_done();
+	TEST_RUN(test_create_rejects_bad_arguments);
+	TEST_RUN(test_backend_names);
+	TEST_RUN(test_identification_after_create);
+	TEST_RUN(test_defaults_reported);
+	TEST_RUN(test_interface_1_0);
+	TEST_RUN(test_reset_clears_everything);
+	TEST_RUN(test_enable_starts_queues);
+	TEST_RUN(test_enable_rejects_bad_global_config);
+	TEST_RUN(test_queue_stop_and_restart);
+	TEST_RUN(test_device_stop_and_start);
+	TEST_RUN(test_heartbeat_advances);
+	TEST_RUN(test_config_change_while_running_is_ignored);
+	return test_exit_status(NULL);
 }

@@ -35,13 +35,13 @@ static void test_grant_capacity(void)
 	struct wcnic_dma_map *map = calloc(1, sizeof(*map));
 	uint32_t i;
 
-	CHECK(map != NULL, "out of memory");
+	REQUIRE(map != NULL, "out of memory");
 	for (i = 0; i < WCNIC_DMA_MAX_GRANTS; i++) {
 		int rc = wcnic_dma_grant(map, (uint64_t)i << 12, mem, 64);
 
 		if (rc != 0)
 			free(map);
-		CHECK(rc == 0, "grant %u failed: %d", i, rc);
+		REQUIRE(rc == 0, "grant %u failed: %d", i, rc);
 	}
 	i = (uint32_t)wcnic_dma_grant(map, UINT64_C(1) << 40, mem, 64);
 	free(map);
@@ -96,10 +96,10 @@ static void test_grant_at_top_of_iova_space(void)
 
 int main(void)
 {
-	H_RUN(test_grant_rejects_bad_arguments);
-	H_RUN(test_grant_capacity);
-	H_RUN(test_translate_bounds);
-	H_RUN(test_translate_never_spans_grants);
-	H_RUN(test_grant_at_top_of_iova_space);
-	return h_done();
+	TEST_RUN(test_grant_rejects_bad_arguments);
+	TEST_RUN(test_grant_capacity);
+	TEST_RUN(test_translate_bounds);
+	TEST_RUN(test_translate_never_spans_grants);
+	TEST_RUN(test_grant_at_top_of_iova_space);
+	return test_exit_status(NULL);
 }

@@ -251,7 +251,7 @@ static void test_reset_during_traffic(void)
 	bool changed;
 	unsigned int i;
 
-	CHECK(snapshot != NULL, "out of memory");
+	REQUIRE(snapshot != NULL, "out of memory");
 	loopback_device();
 	h_bringup(&dev, 2, WCNIC_TXM_PUSH_128);
 	h_rx_post(&dev, 0, 200);
@@ -296,14 +296,14 @@ static void test_reset_during_traffic(void)
 int main(void)
 {
 	h_init(&dev, NULL);
-	H_RUN(test_bad_config_at_enable);
-	H_RUN(test_queue_beyond_num_queues);
-	H_RUN(test_doorbell_not_zero_at_enable);
-	H_RUN(test_bad_config_at_run_time_start);
-	H_RUN(test_rx_bad_buffers);
-	H_RUN(test_first_error_wins);
-	H_RUN(test_failed_ring_stays_down_until_reset);
-	H_RUN(test_reset_during_traffic);
+	TEST_RUN(test_bad_config_at_enable);
+	TEST_RUN(test_queue_beyond_num_queues);
+	TEST_RUN(test_doorbell_not_zero_at_enable);
+	TEST_RUN(test_bad_config_at_run_time_start);
+	TEST_RUN(test_rx_bad_buffers);
+	TEST_RUN(test_first_error_wins);
+	TEST_RUN(test_failed_ring_stays_down_until_reset);
+	TEST_RUN(test_reset_during_traffic);
 	h_fini(&dev);
-	return h_done();
+	return test_exit_status(NULL);
 }

@@ -118,7 +118,7 @@ static void test_push_bad_descriptor(void)
 	} cases[] = {
 		{ "flags set", WCNIC_TXM_PUSH_128, { .pkt_len = 64, .inline_len = 64, .flags = 1 },
 		  { 0, 0, 0 }, 1 },
-		{ "rsvd0 set", WCNIC_TXM_PUSH_128, { .pkt_len = 64, .inline_len = 64, .rsvd0 = 2 },
+		{ "hdr_lens set", WCNIC_TXM_PUSH_128, { .pkt_len = 64, .inline_len = 64, .hdr_lens = 2 },
 		  { 0, 0, 0 }, 2 },
 		{ "rsvd1 set", WCNIC_TXM_PUSH_128,
 		  { .pkt_len = 64, .inline_len = 64, .rsvd1 = 0x80000000u }, { 0, 0, 0 },
@@ -194,11 +194,11 @@ static void test_push_good_entries_before_bad_one_complete(void)
 int main(void)
 {
 	h_init(&dev, NULL);
-	H_RUN(test_push_bad_iova);
-	H_RUN(test_push_bad_lengths);
-	H_RUN(test_push_bad_descriptor);
-	H_RUN(test_push_multi_seg_not_accepted);
-	H_RUN(test_push_good_entries_before_bad_one_complete);
+	TEST_RUN(test_push_bad_iova);
+	TEST_RUN(test_push_bad_lengths);
+	TEST_RUN(test_push_bad_descriptor);
+	TEST_RUN(test_push_multi_seg_not_accepted);
+	TEST_RUN(test_push_good_entries_before_bad_one_complete);
 	h_fini(&dev);
-	return h_done();
+	return test_exit_status(NULL);
 }

@@ -201,12 +201,12 @@ static void test_dma_bad_descriptors(void)
 	static const struct {
 		const char *what;
 		uint16_t len, flags;
-		uint32_t rsvd;
+		uint32_t hdr_lens;
 		uint32_t code;
 		uint64_t info;
 	} cases[] = {
 		{ "flag bit 1", 64, WCNIC_TXD_EOP | 2, 0, WCNIC_ERR_BAD_DESCRIPTOR, 3 },
-		{ "rsvd set", 64, WCNIC_TXD_EOP, 1, WCNIC_ERR_BAD_DESCRIPTOR, 1 },
+		{ "hdr_lens set", 64, WCNIC_TXD_EOP, 1, WCNIC_ERR_BAD_DESCRIPTOR, 1 },
 		{ "length 0", 0, WCNIC_TXD_EOP, 0, WCNIC_ERR_BAD_LENGTH, 0 },
 		{ "13-byte frame", 13, WCNIC_TXD_EOP, 0, WCNIC_ERR_BAD_LENGTH, 13 },
 		{ "frame above MTU", 1519, WCNIC_TXD_EOP, 0, WCNIC_ERR_BAD_LENGTH, 1519 },
@@ -215,7 +215,7 @@ static void test_dma_bad_descriptors(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		h_bringup(&dev, 2, WCNIC_TXM_DMA);
-		h_dma_desc(&dev, 0, H_ARENA_IOVA, cases[i].len, cases[i].flags, cases[i].rsvd);
+		h_dma_desc(&dev, 0, H_ARENA_IOVA, cases[i].len, cases[i].flags, cases[i].hdr_lens);
 		h_tx_doorbell(&dev, 0);
 		h_poll(&dev, 1);
 		CHECK(h_error_is(&dev, 0, true, cases[i].code, cases[i].info), "%s", cases[i].what);
@@ -271,16 +271,16 @@ static void test_dma_multi_seg_not_accepted(void)
 int main(void)
 {
 	h_init(&dev, NULL);
-	H_RUN(test_doorbell_past_the_ring);
-	H_RUN(test_doorbell_backwards);
-	H_RUN(test_burst_over_budget);
-	H_RUN(test_burst_budget_is_a_parameter);
-	H_RUN(test_doorbell_on_disabled_queue);
-	H_RUN(test_rx_doorbell_past_the_ring);
-	H_RUN(test_dma_bad_descriptors);
-	H_RUN(test_dma_bad_iova);
-	H_RUN(test_dma_too_many_segments);
-	H_RUN(test_dma_multi_seg_not_accepted);
+	TEST_RUN(test_doorbell_past_the_ring);
+	TEST_RUN(test_doorbell_backwards);
+	TEST_RUN(test_burst_over_budget);
+	TEST_RUN(test_burst_budget_is_a_parameter);
+	TEST_RUN(test_doorbell_on_disabled_queue);
+	TEST_RUN(test_rx_doorbell_past_the_ring);
+	TEST_RUN(test_dma_bad_descriptors);
+	TEST_RUN(test_dma_bad_iova);
+	TEST_RUN(test_dma_too_many_segments);
+	TEST_RUN(test_dma_multi_seg_not_accepted);
 	h_fini(&dev);
-	return h_done();
+	return test_exit_status(NULL);
 }

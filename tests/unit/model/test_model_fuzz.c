@@ -98,7 +98,7 @@ static void random_push_entry(unsigned int q)
 		}
 		hdr.pkt_len = (uint16_t)(hdr.inline_len + sum + maybe(100, 3));
 		hdr.flags = (uint8_t)maybe(200, 0xff);
-		hdr.rsvd0 = (uint16_t)maybe(200, 0xffff);
+		hdr.hdr_lens = (uint16_t)maybe(200, 0xffff);
 		hdr.rsvd1 = maybe(200, UINT32_MAX);
 		hdr.cookie = (uint32_t)h_rand(&rng);
 		memcpy(entry, &hdr, sizeof(hdr));
@@ -244,7 +244,7 @@ static void fuzz(enum wcnic_backend backend, unsigned int iterations)
 			h_rx_doorbell(&dev, q);
 		}
 		h_poll(&dev, 1 + rnd(3));
-		CHECK(device_sane(), "iteration %u (backend %s)", i, wcnic_backend_name(backend));
+		REQUIRE(device_sane(), "iteration %u (backend %s)", i, wcnic_backend_name(backend));
 	}
 	tx_pkts += h_rd64(&dev, WCNIC_REG_CNT_TX_PACKETS);
 	rx_pkts += h_rd64(&dev, WCNIC_REG_CNT_RX_PACKETS);
@@ -289,9 +289,9 @@ int main(void)
 	if (seed != NULL && strtoull(seed, NULL, 0) != 0)
 		rng = strtoull(seed, NULL, 0);
 	printf("     seed %#llx\n", (unsigned long long)rng);
-	H_RUN(test_fuzz_loopback);
-	H_RUN(test_fuzz_gen);
-	H_RUN(test_fuzz_sink);
-	H_RUN(test_every_error_code_reached);
-	return h_done();
+	TEST_RUN(test_fuzz_loopback);
+	TEST_RUN(test_fuzz_gen);
+	TEST_RUN(test_fuzz_sink);
+	TEST_RUN(test_every_error_code_reached);
+	return test_exit_status(NULL);
 }

@@ -15,14 +15,15 @@ static void setup(struct h_dev *h, enum wcnic_backend backend, uint32_t gen_len)
 	h_init(h, &p);
 }
 
-/* Queue q in the given TX mode plus an RX ring of ring_size buffers. */
+/* Queues 0..nq-1 in the given TX mode plus RX rings of ring_size buffers,
+ * every feature accepted but RX scatter (one frame per buffer, as 1.0). */
 static void bringup_one(struct h_dev *h, unsigned int nq, uint32_t mode, uint32_t ring_size,
 			uint32_t buf_size)
 {
 	unsigned int q;
 
 	h_reset(h);
-	h_global(h, h->params.dev_features, nq, 9000);
+	h_global(h, h->params.dev_features & ~WCNIC_F_RX_SCATTER, nq, 9000);
 	for (q = 0; q < nq; q++) {
 		h_txq_setup(h, q, mode, 256);
 		h_rxq_setup(h, q, ring_size, buf_size);
@@ -74,7 +75,7 @@ static void test_loopback_push_payload_and_phase(void)
 		h_tx_doorbell(&h, 1);
 		h_poll(&h, 1);
 		for (i = 0; i < 32; i++)
-			CHECK(rx_expect(&h, 1, sent[i], sent_len[i]), "round %u frame %u", round, i);
+			REQUIRE(rx_expect(&h, 1, sent[i], sent_len[i]), "round %u frame %u", round, i);
 		CHECK(!h_rx_next(&h, 1, &buf, &len), "extra completion in round %u", round);
 	}
 	CHECK_EQ(h_rd64(&h, WCNIC_REG_CNT_RX_PACKETS), 640);
@@ -104,7 +105,7 @@ static void test_loopback_dma_multi_descriptor(void)
 	h_poll(&h, 1);
 	for (i = 1; i <= 16; i++) {
 		h_udp_frame(frame, 100 * i + 42, i);
-		CHECK(rx_expect(&h, 0, frame, 100 * i + 42), "frame of %u descriptors", i);
+		REQUIRE(rx_expect(&h, 0, frame, 100 * i + 42), "frame of %u descriptors", i);
 	}
 	CHECK_EQ(h_rd64(&h, WCNIC_REG_CNT_RX_PACKETS), 16);
 	CHECK(h_guards_ok(&h), "write outside granted memory");
@@ -181,7 +182,7 @@ static void test_full_ring_of_buffers(void)
 	h_poll(&h, 1);
 	for (i = 0; i < 64; i++) {
 		h_udp_frame(frame, sizeof(frame), i);
-		CHECK(rx_expect(&h, 0, frame, sizeof(frame)), "frame %u", i);
+		REQUIRE(rx_expect(&h, 0, frame, sizeof(frame)), "frame %u", i);
 	}
 	CHECK(h_rx_running(&h, 0), "RX stopped");
 	CHECK_EQ(h_rd64(&h, WCNIC_REG_CNT_ERRORS), 0);
@@ -258,14 +259,110 @@ static void test_gen_oversize_and_tx_like_sink(void)
 	h_fini(&h);
 }
 
+/* Next completion: its buffer, length and flags; false if none is new. */
+static bool rx_next_flags(struct h_dev *h, unsigned int q, const uint8_t **buf, uint16_t *len,
+			  uint16_t *flags)
+{
+	if (!h_rx_next(h, q, buf, len))
+		return false;
+	*flags = h->rx[q].cmpl[(h->rx[q].next - 1) & (h->rx[q].size - 1)].flags;
+	return true;
+}
+
+/* Loopback, one queue, MTU 9000, RX scatter accepted (checksums not:
+ * completions carry no packet type), 64 buffers of 256 bytes. */
+static void scatter_bringup(struct h_dev *h)
+{
+	setup(h, WCNIC_BACKEND_LOOPBACK, 64);
+	h_reset(h);
+	h_global(h, h->params.dev_features & ~(WCNIC_F_TX_CSUM | WCNIC_F_RX_CSUM), 1, 9000);
+	h_txq_setup(h, 0, WCNIC_TXM_PUSH_256, 256);
+	h_rxq_setup(h, 0, 64, 256);
+	h_qwr32(h, 0, WCNIC_QREG_CONTROL, WCNIC_QCTRL_TX_ENABLE | WCNIC_QCTRL_RX_ENABLE);
+	h_enable(h);
+}
+
+/* RX scatter accepted: a 700-byte frame over 256-byte buffers takes three,
+ * 256 + 256 + 188 bytes, LAST on the third only; a frame that fits one
+ * buffer carries LAST; a frame needing more buffers than are posted is
+ * dropped as no-buffer without taking any. */
+static void test_scatter_over_buffers(void)
+{
+	static const uint16_t want_len[] = { 256, 256, 188, 100 };
+	static const uint16_t want_flags[] = { 0, 0, WCNIC_RXC_LAST, WCNIC_RXC_LAST };
+	uint8_t frame[9000], got[700];
+	const uint8_t *buf;
+	uint16_t len, flags;
+	struct h_dev h;
+	unsigned int i;
+
+	scatter_bringup(&h);
+
+	h_rx_post(&h, 0, 4);
+	h_udp_frame(frame, 700, 1);
+	h_push(&h, 0, frame, 700, 64, 2);
+	h_udp_frame(frame + 700, 100, 2);
+	h_push(&h, 0, frame + 700, 100, 100, 0);
+	h_tx_doorbell(&h, 0);
+	h_poll(&h, 1);
+	for (i = 0; i < 4; i++) {
+		REQUIRE(rx_next_flags(&h, 0, &buf, &len, &flags), "completion %u missing", i);
+		CHECK_EQ(len, want_len[i]);
+		CHECK_EQ(flags & ~WCNIC_RXC_PHASE, want_flags[i]);
+		if (i < 3)
+			memcpy(got + 256 * i, buf, len);
+		else
+			CHECK(memcmp(buf, frame + 700, 100) == 0, "one-buffer frame bytes");
+	}
+	CHECK(memcmp(got, frame, 700) == 0, "scattered frame bytes");
+	CHECK_EQ(h_rd64(&h, WCNIC_REG_CNT_RX_PACKETS), 2);
+	CHECK_EQ(h_rd64(&h, WCNIC_REG_CNT_RX_BYTES), 800);
+
+	/* Two buffers posted, the frame needs three: dropped, none taken. */
+	h_rx_post(&h, 0, 2);
+	h_push(&h, 0, frame, 700, 64, 2);
+	h_tx_doorbell(&h, 0);
+	h_poll(&h, 1);
+	CHECK(!rx_next_flags(&h, 0, &buf, &len, &flags), "a frame over too few buffers");
+	CHECK_EQ(h_rd64(&h, WCNIC_REG_CNT_RX_NO_BUF), 1);
+	h_rx_post(&h, 0, 1);
+	h_push(&h, 0, frame, 700, 64, 2);
+	h_tx_doorbell(&h, 0);
+	h_poll(&h, 1);
+	for (i = 0; i < 3; i++)
+		CHECK(rx_next_flags(&h, 0, &buf, &len, &flags) && len == want_len[i] &&
+		      (flags & ~WCNIC_RXC_PHASE) == want_flags[i],
+		      "buffer %u of the frame once three are posted", i);
+	CHECK_EQ(h_rd64(&h, WCNIC_REG_CNT_RX_OVERSIZE), 0);
+	CHECK_EQ(h_rd64(&h, WCNIC_REG_CNT_ERRORS), 0);
+	h_fini(&h);
+
+	/* The largest frame over the smallest buffers: 36 of them. */
+	scatter_bringup(&h);
+	h_rx_post(&h, 0, 64);
+	h_udp_frame(frame, 9000, 3);
+	h_push(&h, 0, frame, 9000, 0, 4);
+	h_tx_doorbell(&h, 0);
+	h_poll(&h, 1);
+	for (i = 0; i < 36; i++)
+		REQUIRE(rx_next_flags(&h, 0, &buf, &len, &flags) &&
+			len == (i < 35 ? 256 : 9000 - 35 * 256) &&
+			(flags & ~WCNIC_RXC_PHASE) == (i < 35 ? 0 : WCNIC_RXC_LAST) &&
+			memcmp(buf, frame + 256 * i, len) == 0,
+			"buffer %u of the 9000-byte frame", i);
+	CHECK_EQ(h_rd64(&h, WCNIC_REG_CNT_RX_PACKETS), 1);
+	h_fini(&h);
+}
+
 int main(void)
 {
-	H_RUN(test_loopback_push_payload_and_phase);
-	H_RUN(test_loopback_dma_multi_descriptor);
-	H_RUN(test_no_buffer_and_oversize_drops);
-	H_RUN(test_loopback_into_stopped_rx_is_no_buffer);
-	H_RUN(test_full_ring_of_buffers);
-	H_RUN(test_gen_fills_every_posted_buffer);
-	H_RUN(test_gen_oversize_and_tx_like_sink);
-	return h_done();
+	TEST_RUN(test_loopback_push_payload_and_phase);
+	TEST_RUN(test_loopback_dma_multi_descriptor);
+	TEST_RUN(test_no_buffer_and_oversize_drops);
+	TEST_RUN(test_loopback_into_stopped_rx_is_no_buffer);
+	TEST_RUN(test_full_ring_of_buffers);
+	TEST_RUN(test_gen_fills_every_posted_buffer);
+	TEST_RUN(test_gen_oversize_and_tx_like_sink);
+	TEST_RUN(test_scatter_over_buffers);
+	return test_exit_status(NULL);
 }

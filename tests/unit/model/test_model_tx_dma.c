@@ -129,9 +129,9 @@ static void test_ring_wraps(void)
 
 int main(void)
 {
-	H_RUN(test_single_descriptor_packets);
-	H_RUN(test_multi_descriptor_packets);
-	H_RUN(test_packet_waits_for_its_eop);
-	H_RUN(test_ring_wraps);
-	return h_done();
+	TEST_RUN(test_single_descriptor_packets);
+	TEST_RUN(test_multi_descriptor_packets);
+	TEST_RUN(test_packet_waits_for_its_eop);
+	TEST_RUN(test_ring_wraps);
+	return test_exit_status(NULL);
 }
