@@ -33,6 +33,7 @@
 
 #include <stdbool.h>
 
+#include "wc_sim.h"
 #include "wc_store.h"
 
 #ifdef __cplusplus
@@ -74,7 +75,9 @@ wc_doorbell_needs_store_fence(enum wc_store_variant entries, enum wc_mem_type en
 }
 
 /* The store fence: earlier stores of every kind before later stores, and
- * partly filled WC buffers drained. */
+ * partly filled WC buffers drained; the simulated ones too (wc_sim.h),
+ * so that tests on simulated write-combining see every fence the code
+ * makes, and only those. */
 static inline void
 wc_store_fence_insn(void)
 {
@@ -85,6 +88,8 @@ wc_store_fence_insn(void)
 #else
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 #endif
+	if (__builtin_expect(wc_sim_active(), 0))
+		wc_sim_fence();
 }
 
 /*

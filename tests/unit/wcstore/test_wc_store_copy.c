@@ -17,12 +17,13 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wc_barrier.h"
 #include "wc_store.h"
-#include "unit_check.h"
+#include "test_check.h"
 
 #define MAX_LINES   16u
 #define GUARD_BYTES 256u   /* each side of the destination */
@@ -265,11 +266,11 @@ int main(int argc, char **argv)
 
 	if (!wc_store_variant_supported(v, &why)) {
 		check_unsupported(&a, v);
-		if (check_failures == 0)
+		if (test_failures == 0)
 			printf("SKIP: %s: %s\n", argv[1], why);
 		free(a.dst_arena);
 		free(a.src_arena);
-		return check_failures == 0 ? EXIT_SKIP : check_exit_code(argv[1]);
+		return test_failures == 0 ? EXIT_SKIP : test_exit_status(argv[1]);
 	}
 
 	check_names();
@@ -290,5 +291,5 @@ int main(int argc, char **argv)
 
 	free(a.dst_arena);
 	free(a.src_arena);
-	return check_exit_code(argv[1]);
+	return test_exit_status(argv[1]);
 }

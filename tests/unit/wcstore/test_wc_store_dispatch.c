@@ -11,12 +11,13 @@
  * is wrong in a way the first cannot see.
  */
 #include <stddef.h>
+#include <stdio.h>
 #if defined(__x86_64__)
 #include <cpuid.h>
 #endif
 
 #include "wc_store.h"
-#include "unit_check.h"
+#include "test_check.h"
 
 static const enum wc_store_variant order[] = {
 	WC_STORE_MOVDIR64B,
@@ -95,5 +96,5 @@ int main(void)
 	      "out-of-range variant reported supported or without a reason");
 	CHECK(wc_store_best() == best, "wc_store_best() changed between calls");
 
-	return check_exit_code("dispatch");
+	return test_exit_status("dispatch");
 }
