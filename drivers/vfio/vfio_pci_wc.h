@@ -55,6 +55,17 @@ struct vfio_pci_wc_device {
 	bool kmap_wc[PCI_STD_NUM_BARS];
 	/* VFIO_DEVICE_IOEVENTFD calls now in the core */
 	unsigned int ioeventfd_calls;
+	/* The BARs holding the MSI-X table or PBA (read-only hardware, at probe) */
+	u8 msix_bars;
+	/*
+	 * Write-combining by policy (sysfs wc_bars, module parameter
+	 * wc_policy): the BARs each open starts as if the application had
+	 * asked VFIO_DEVICE_SET_MMAP_ATTRS WC for them. Written without
+	 * attrs_lock, read once at open.
+	 */
+	u32 wc_bars;
+	/* Of those, the BARs made write-combined at this open */
+	u32 policy_wc;
 };
 
 static inline struct vfio_pci_wc_device *to_wc_device(struct vfio_device *core_vdev)
@@ -81,5 +92,12 @@ ssize_t vfio_pci_wc_write(struct vfio_device *core_vdev, const char __user *buf,
 int vfio_pci_wc_use_bar(struct vfio_pci_wc_device *wdev, u32 index);
 bool vfio_pci_wc_mapping_is_wc(void __iomem *io);
 void vfio_pci_wc_forget_bars(struct vfio_pci_wc_device *wdev);
+u8 vfio_pci_wc_msix_bars(struct pci_dev *pdev);
+const char *vfio_pci_wc_refusal(struct vfio_pci_wc_device *wdev, u32 index);
+void vfio_pci_wc_apply_policy(struct vfio_pci_wc_device *wdev);
+
+/* vfio_pci_wc_policy.c: write-combining by policy (sysfs, module parameter) */
+void vfio_pci_wc_policy_init(struct vfio_pci_wc_device *wdev);
+extern const struct attribute_group *vfio_pci_wc_dev_groups[];
 
 #endif /* VFIO_PCI_WC_H */

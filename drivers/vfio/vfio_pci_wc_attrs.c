@@ -68,19 +68,46 @@ bool vfio_pci_wc_mapping_is_wc(void __iomem *io)
 }
 
 /*
- * Only a prefetchable memory BAR may be write-combined: reads without side
- * effects and mergeable writes are what the device promises there. Not the
- * BAR holding the MSI-X table either: the kernel maps the table uncached
- * for its own MSI-X programming, and two memory types for one range is a
- * PAT conflict that fails whichever mapping comes second.
+ * The BARs holding the MSI-X table and the pending bit array, from the
+ * capability (read-only fields, read once at probe). The core's msix_bar
+ * names the table's BAR only, and only while the device is open.
  */
-static bool bar_can_wc(struct vfio_pci_wc_device *wdev, u32 index)
+u8 vfio_pci_wc_msix_bars(struct pci_dev *pdev)
 {
-	unsigned long flags = pci_resource_flags(wdev->core.pdev, index);
+	u32 table, pba;
 
-	if (index == wdev->core.msix_bar || !wc_available())
-		return false;
-	return (flags & IORESOURCE_MEM) && (flags & IORESOURCE_PREFETCH);
+	if (!pdev->msix_cap ||
+	    pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_TABLE, &table) ||
+	    pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_PBA, &pba))
+		return 0;
+	return BIT(table & PCI_MSIX_TABLE_BIR) | BIT(pba & PCI_MSIX_PBA_BIR);
+}
+
+/*
+ * Why BAR @index may not be write-combined, or NULL when it may. Only a
+ * prefetchable memory BAR: reads without side effects and mergeable writes
+ * are what the device promises there. Not the BAR holding the MSI-X table
+ * or its pending bit array either: the kernel maps them uncached for its
+ * own MSI-X programming, and two memory types for one range is a PAT
+ * conflict that fails whichever mapping comes second.
+ */
+const char *vfio_pci_wc_refusal(struct vfio_pci_wc_device *wdev, u32 index)
+{
+	struct pci_dev *pdev = wdev->core.pdev;
+	unsigned long flags;
+
+	if (index >= PCI_STD_NUM_BARS || !pci_resource_len(pdev, index))
+		return "no such BAR";
+	if (!wc_available())
+		return "the kernel has no write-combining (PAT disabled)";
+	flags = pci_resource_flags(pdev, index);
+	if (!(flags & IORESOURCE_MEM))
+		return "not a memory BAR";
+	if (!(flags & IORESOURCE_PREFETCH))
+		return "not prefetchable";
+	if (wdev->msix_bars & BIT(index))
+		return "holds the MSI-X table or pending bit array";
+	return NULL;
 }
 
 /*
@@ -153,6 +180,7 @@ long vfio_pci_wc_set_mmap_attrs(struct vfio_pci_wc_device *wdev,
 	struct vfio_mmap_attrs req;
 	struct vfio_pci_wc_entry *entry;
 	enum vfio_pci_wc_bar_type type;
+	const char *why;
 	bool wc;
 	long ret;
 
@@ -174,9 +202,10 @@ long vfio_pci_wc_set_mmap_attrs(struct vfio_pci_wc_device *wdev,
 		ret = -EINVAL;
 		goto out;
 	}
-	if (wc && !bar_can_wc(wdev, entry->index)) {
-		pci_dbg(pdev, "SET_MMAP_ATTRS: BAR %u is not prefetchable memory without the MSI-X table, or the kernel has no write-combining: no write-combining\n",
-			entry->index);
+	why = wc ? vfio_pci_wc_refusal(wdev, entry->index) : NULL;
+	if (why) {
+		pci_dbg(pdev, "SET_MMAP_ATTRS: BAR %u: no write-combining: %s\n",
+			entry->index, why);
 		ret = -EINVAL;
 		goto out;
 	}
@@ -303,14 +332,24 @@ int vfio_pci_wc_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma)
 	/* The core rewrites vm_page_prot (and, on 6.1, vm_pgoff). */
 	pgprot_t asked = vma->vm_page_prot;
 	struct vfio_pci_wc_entry *entry;
-	bool wc;
+	bool wc = false;
 	int ret = 0;
 
 	mutex_lock(&wdev->attrs_lock);
-	entry = vfio_pci_wc_tree_find(wdev, offset);
-	wc = entry && (entry->attrs & VFIO_MMAP_ATTR_WRITE_COMBINE);
 	if (index < PCI_STD_NUM_BARS) {
+		/* An entry is sized to its own region, but only ever trust its index. */
+		entry = vfio_pci_wc_tree_find(wdev, offset);
+		if (entry && entry->index != index)
+			entry = NULL;
+		/* No entry (region info never read): as the policy set it at open. */
+		wc = entry ? entry->attrs & VFIO_MMAP_ATTR_WRITE_COMBINE :
+			     wdev->policy_wc & BIT(index);
 		ret = check_bar_mmap(wdev, vma, index);
+		if (!ret && wc && vfio_pci_wc_refusal(wdev, index)) {
+			pci_dbg(wdev->core.pdev, "mmap: BAR %u: no write-combining: %s\n",
+				(u32)index, vfio_pci_wc_refusal(wdev, index));
+			ret = -EINVAL;
+		}
 		if (!ret)
 			ret = fix_bar(wdev, index, wc);
 	}
@@ -370,7 +409,9 @@ ssize_t vfio_pci_wc_read(struct vfio_device *core_vdev, char __user *buf,
  * core's access path happens to end with a locked instruction too
  * (releasing memory_lock), which also drains those buffers on x86, but
  * that is no promise of its code. On other architectures a lock release
- * does not order MMIO stores at all; wmb() does.
+ * does not order MMIO stores at all; wmb() does. The fence comes on every
+ * return, errors included: the core may have stored part of the buffer
+ * before failing (a fault in the user buffer, say).
  */
 ssize_t vfio_pci_wc_write(struct vfio_device *core_vdev, const char __user *buf,
 			  size_t count, loff_t *ppos)
@@ -388,7 +429,7 @@ ssize_t vfio_pci_wc_write(struct vfio_device *core_vdev, const char __user *buf,
 		wc = ret == VFIO_PCI_WC_BAR_WC;
 	}
 	ret = vfio_pci_core_write(core_vdev, buf, count, ppos);
-	if (ret > 0 && wc)
+	if (wc)
 		wmb();	/* the stores above leave the write-combining buffers */
 	return ret;
 }
@@ -398,4 +439,41 @@ void vfio_pci_wc_forget_bars(struct vfio_pci_wc_device *wdev)
 {
 	memset(wdev->bar_type, 0, sizeof(wdev->bar_type));
 	memset(wdev->kmap_wc, 0, sizeof(wdev->kmap_wc));
+	wdev->policy_wc = 0;
+}
+
+/*
+ * At open, before anything can use a BAR: the BARs of the policy (sysfs
+ * wc_bars, module parameter wc_policy) start write-combined, as after
+ * VFIO_DEVICE_SET_MMAP_ATTRS WC. Their entries are created with the
+ * attribute set (vfio_pci_wc_tree_add()), and an mmap without an entry
+ * follows the policy too, so an application that never calls the ioctl
+ * maps them WC. A BAR the kernel will not give WC stays uncached, with a
+ * reason logged. One line per open says what was done.
+ */
+void vfio_pci_wc_apply_policy(struct vfio_pci_wc_device *wdev)
+{
+	struct pci_dev *pdev = wdev->core.pdev;
+	u32 asked = READ_ONCE(wdev->wc_bars), done = 0, index;
+	const char *why;
+
+	if (!asked)
+		return;
+	mutex_lock(&wdev->attrs_lock);
+	for (index = 0; index < PCI_STD_NUM_BARS; index++) {
+		if (!(asked & BIT(index)))
+			continue;
+		why = vfio_pci_wc_refusal(wdev, index);
+		if (why) {
+			pci_info_ratelimited(pdev, "wc_bars: BAR %u: no write-combining: %s\n",
+					     index, why);
+			continue;
+		}
+		if (!set_kernel_mapping(wdev, index, true))
+			done |= BIT(index);
+	}
+	wdev->policy_wc = done;
+	mutex_unlock(&wdev->attrs_lock);
+	pci_info_ratelimited(pdev, "wc_bars 0x%x: write-combining for BARs 0x%x in this open%s\n",
+			     asked, done, done == asked ? "" : ", the others uncached");
 }

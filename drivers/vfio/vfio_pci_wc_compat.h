@@ -236,12 +236,9 @@ static inline int vfio_pci_wc_remap_bar(struct vfio_pci_wc_device *wdev, u32 ind
 {
 	struct vfio_pci_core_device *vdev = &wdev->core;
 	struct pci_dev *pdev = vdev->pdev;
-	void __iomem *old = vdev->barmap[index], *io;
+	void __iomem *old, *io;
 	int nr, ret = 0;
 
-	/* The core could not map this BAR at open; its mmap would fail too. */
-	if (IS_ERR_OR_NULL(old))
-		return old ? PTR_ERR(old) : -ENODEV;
 	/*
 	 * An ioeventfd keeps the address it was given in the mapping of its
 	 * BAR, and the core re-reads the request after this driver looked at
@@ -262,12 +259,19 @@ static inline int vfio_pci_wc_remap_bar(struct vfio_pci_wc_device *wdev, u32 ind
 	}
 
 	down_write(&vdev->memory_lock);
+	/* Under memory_lock: the core's users of barmap read it under it too. */
+	old = READ_ONCE(vdev->barmap[index]);
+	/* The core could not map this BAR at open; its mmap would fail too. */
+	if (IS_ERR_OR_NULL(old)) {
+		up_write(&vdev->memory_lock);
+		return old ? PTR_ERR(old) : -ENODEV;
+	}
 	pci_iounmap(pdev, old);
 	io = wc ? pci_iomap_wc(pdev, index, 0) : pci_iomap(pdev, index, 0);
 	if (wc && (!io || !vfio_pci_wc_mapping_is_wc(io))) {
 		if (io) {
-			pci_dbg(pdev, "BAR %u: asked write-combining, the kernel mapped it with the memory type another mapping of the range has\n",
-				index);
+			pci_info_ratelimited(pdev, "BAR %u: write-combining refused (EBUSY): the kernel gave the mapping another memory type, that of another mapping of the range (a sysfs resource%u mapping, say); BAR left uncached\n",
+					     index, index);
 			pci_iounmap(pdev, io);
 			ret = -EBUSY;
 		} else {
@@ -278,8 +282,8 @@ static inline int vfio_pci_wc_remap_bar(struct vfio_pci_wc_device *wdev, u32 ind
 	}
 	if (!io) {
 		/* As the core leaves a BAR it cannot map: region released, ERR_PTR. */
-		pci_warn(pdev, "cannot map BAR %u again: unusable until the device is closed\n",
-			 index);
+		dev_warn_ratelimited(&pdev->dev, "cannot map BAR %u again: unusable until the device is closed\n",
+				     index);
 		pci_release_selected_regions(pdev, 1 << index);
 		io = IOMEM_ERR_PTR(-ENOMEM);
 		ret = -ENOMEM;
@@ -301,7 +305,8 @@ static inline int vfio_pci_wc_remap_bar(struct vfio_pci_wc_device *wdev, u32 ind
 {
 	struct vfio_pci_core_device *vdev = &wdev->core;
 	struct pci_dev *pdev = vdev->pdev;
-	void __iomem *io = vdev->barmap[index];
+	/* The core sets barmap without a lock of ours (vfio_pci_setup_barmap()). */
+	void __iomem *io = READ_ONCE(vdev->barmap[index]);
 	int ret;
 
 	if (!wc) {
@@ -325,15 +330,16 @@ static inline int vfio_pci_wc_remap_bar(struct vfio_pci_wc_device *wdev, u32 ind
 		return ret;
 	io = pci_iomap_wc(pdev, index, 0);
 	if (io && !vfio_pci_wc_mapping_is_wc(io)) {
-		pci_dbg(pdev, "BAR %u: asked write-combining, the kernel mapped it with the memory type another mapping of the range has\n",
-			index);
+		pci_info_ratelimited(pdev, "BAR %u: write-combining refused (EBUSY): the kernel gave the mapping another memory type, that of another mapping of the range (a sysfs resource%u mapping, say); BAR left uncached\n",
+				     index, index);
+		/* Undone in full: no mapping, region released, as before. */
 		pci_iounmap(pdev, io);
 		pci_release_selected_regions(pdev, 1 << index);
 		return -EBUSY;
 	}
 	if (!io) {
-		pci_warn(pdev, "cannot map BAR %u write-combined (a PAT conflict is logged above if that is why)\n",
-			 index);
+		dev_warn_ratelimited(&pdev->dev, "cannot map BAR %u write-combined (a PAT conflict is logged above if that is why)\n",
+				     index);
 		pci_release_selected_regions(pdev, 1 << index);
 		return -ENOMEM;
 	}

@@ -110,6 +110,8 @@ static int vfio_pci_wc_open_device(struct vfio_device *core_vdev)
 	if (ret)
 		return ret;
 	vfio_pci_core_finish_enable(vdev);
+	/* Before the open is visible to anything that could use a BAR. */
+	vfio_pci_wc_apply_policy(to_wc_device(core_vdev));
 	return 0;
 }
 
@@ -175,6 +177,8 @@ static int vfio_pci_wc_probe(struct pci_dev *pdev, const struct pci_device_id *i
 		return PTR_ERR(wdev);
 	dev_set_drvdata(&pdev->dev, &wdev->core);
 	vfio_pci_wc_set_pci_ops(&wdev->core);
+	wdev->msix_bars = vfio_pci_wc_msix_bars(pdev);
+	vfio_pci_wc_policy_init(wdev);
 	ret = vfio_pci_core_register_device(&wdev->core);
 	if (ret)
 		vfio_put_device(&wdev->core.vdev);
@@ -211,6 +215,8 @@ static struct pci_driver vfio_pci_wc_driver = {
 	.remove			= vfio_pci_wc_remove,
 	.sriov_configure	= vfio_pci_wc_sriov_configure,
 	.err_handler		= &vfio_pci_core_err_handlers,
+	/* wc_bars and wc_state (vfio_pci_wc_policy.c) */
+	.dev_groups		= vfio_pci_wc_dev_groups,
 	.driver_managed_dma	= true,
 };
 

@@ -7,6 +7,7 @@
  * (index << 40), so userspace offset arithmetic is unchanged.
  */
 #include <linux/build_bug.h>
+#include <linux/minmax.h>
 #include <linux/slab.h>
 
 #include "vfio_pci_wc.h"
@@ -26,13 +27,16 @@ void vfio_pci_wc_tree_init(struct vfio_pci_wc_device *wdev)
  * ones are Intel graphics', left out, see vfio_pci_wc_probe()). Taken from
  * the core's own state rather than from its answer, which before 6.19 is
  * read back from the user's buffer that another thread may rewrite: an
- * entry must never claim more than the BAR it names.
+ * entry must never claim more than the BAR it names, nor more than the
+ * region's offset span: a BAR over 1 TiB (1 << VFIO_PCI_OFFSET_SHIFT) would
+ * otherwise overlap the next region's offsets. Its end cannot be mapped
+ * through VFIO's offsets anyway.
  */
 static u64 entry_size(struct vfio_pci_core_device *vdev, u32 index)
 {
 	if (index >= PCI_STD_NUM_BARS || !vdev->bar_mmap_supported[index])
 		return 0;
-	return pci_resource_len(vdev->pdev, index);
+	return min_t(u64, pci_resource_len(vdev->pdev, index), 1ULL << VFIO_PCI_OFFSET_SHIFT);
 }
 
 /*
@@ -54,6 +58,9 @@ int vfio_pci_wc_tree_add(struct vfio_pci_wc_device *wdev, u32 index)
 	if (!entry)
 		return -ENOMEM;
 	entry->index = index;
+	/* A BAR the policy made write-combined at open starts with WC set. */
+	if (READ_ONCE(wdev->policy_wc) & BIT(index))
+		entry->attrs = VFIO_MMAP_ATTR_WRITE_COMBINE;
 	ret = mtree_insert_range(&wdev->mmap_tree, offset, offset + size - 1, entry,
 				 GFP_KERNEL_ACCOUNT);
 	if (ret)

@@ -17,7 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Run by hand as well as by meson: python puts this folder (guestbench)
+# on the path; the platform layer guestbench uses is added here, once.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "app" / "platforms"))
 
 import guestbench  # noqa: E402  (after the path set-up above)
 from guestbench.host import CACHE, REPO  # noqa: E402

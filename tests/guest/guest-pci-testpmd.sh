@@ -7,7 +7,8 @@
 # device's; the memory type the driver reports must be the one the kernel's
 # PAT list holds for BAR2, and decide the TX mode; then the port is hot
 # unplugged (port detach), attached again, run again, and closed and
-# detached the other way (port close, device detach).
+# detached the other way (port close, device detach); then testpmd's pools
+# must be whole.
 # test_guest_pci_testpmd.py sets:
 #   EXPECT_MEM      uncached | write-combining  (the driver's word)
 #   EXPECT_PAT      uncached-minus | write-combining  (the PAT list's word)
@@ -107,6 +108,8 @@ else
 	testpmd_cmd "device detach $bdf"
 	expect_in device-detach "$(testpmd_count "Device $bdf is detached")" 1
 fi
+# Both ports are gone: every mbuf the driver took (TX in flight) is back.
+expect_in mbufs-returned "$(testpmd_mbufs_in_use)" 0
 
 testpmd_quit
 status=$?

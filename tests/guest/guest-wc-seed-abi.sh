@@ -11,11 +11,8 @@
 # shellcheck source=guest-wc-lib.sh
 . /wcnic/guest-wc-lib.sh
 
-bdf=$(wcnic_ivshmem_bdf)
-[ -n "$bdf" ] || { wcnic_fail ivshmem-found "no PCI device 1af4:1110"; exit 0; }
-wc_load_module || exit 0
-wcnic_check bind-driver-override wcnic_bind_vfio "$bdf" || exit 0
-wcnic_wait_vfio_group "$bdf"
+wc_ready_device || exit 0
+bdf=$WC_BDF
 
 # While the mapping is held: one "pat=<type>" line per PAT entry of BAR2.
 out=$(wc-seed-abi "$bdf" 2 64 "$GUEST_WORD" \

@@ -11,11 +11,8 @@
 # shellcheck source=guest-wc-lib.sh
 . /wcnic/guest-wc-lib.sh
 
-bdf=$(wcnic_ivshmem_bdf)
-[ -n "$bdf" ] || { wcnic_fail ivshmem-found "no PCI device 1af4:1110"; exit 0; }
-wc_load_module || exit 0
-wcnic_check bind-driver-override wcnic_bind_vfio "$bdf" || exit 0
-wcnic_wait_vfio_group "$bdf"
+wc_ready_device || exit 0
+bdf=$WC_BDF
 
 wc_run_checks wc-uapi-check uapi "$bdf" "$HOST_WORD" "$GUEST_WORD"
-wc_no_pat_conflict
+wc_no_kernel_complaint

@@ -10,11 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
+import guestbench
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import guestbench  # noqa: E402  (after the path set-up above)
-
 BRIDGE = "wcnic-bridge"
 
 

@@ -22,12 +22,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+import guestbench
+import wc_module
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import guestbench  # noqa: E402  (after the path set-up above)
-import wc_module  # noqa: E402
-
 GUEST_PMD = "/usr/lib/wcnic/librte_net_wcnic.so"
 # EAL loads every "*.so" and "*.so.<ABI>" in its plugin folder: the guest
 # gets only the mempool driver there (bus_pci comes linked to the driver).

@@ -13,10 +13,9 @@ import struct
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+import guestbench
 
-import guestbench  # noqa: E402  (after the path set-up above)
+HERE = Path(__file__).resolve().parent
 
 
 def companion(word):

@@ -4,7 +4,8 @@
 
 Builds the module against the guest kernel's headers, boots with the
 kernel's vfio, vfio_iommu_type1 and vfio_pci_core but without its
-vfio-pci, and runs guest-wc-<case>.sh, which loads ours. The host writes
+vfio-pci (with it for the cases that compare the two, which swap it for
+ours), and runs guest-wc-<case>.sh, which loads ours. The host writes
 a word into the ivshmem BAR before boot and answers the guest's mailbox
 requests while it runs (see wc-uapi-check.c); afterwards it checks the
 lines the guest wrote through write-combined mappings.
@@ -18,13 +19,16 @@ import struct
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+import guestbench
+import wc_module
+from guestbench import qmp
 
-import guestbench  # noqa: E402  (after the path set-up above)
-import wc_module  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 MAILBOX_REQ, MAILBOX_ANSWER = 0x1000, 0x1008
+# Where a guest asks for the ivshmem device to be unplugged (the word
+# UNPLUG_ASK, written by "wc-lifecycle-check hold" through its mapping).
+UNPLUG_REQ, UNPLUG_ASK = 0x1010, 0x706C756E55  # "Unplp"
 GOLDEN = 0x9E3779B97F4A7C15
 MASK = (1 << 64) - 1
 ROOT_PORT = "wcnic-root-port"
@@ -39,8 +43,11 @@ def line(word):
 
 
 # Per case: whether the ivshmem device sits behind a PCIe root port (alone
-# on its bus, so it can be reset), and what the guest writes for the host:
-# BAR offset -> bytes, from the guest word.
+# on its bus, so it can be reset), what the guest writes for the host:
+# BAR offset -> bytes, from the guest word, whether the boot loads the
+# kernel's own vfio-pci too ("stock", false when absent), what the kernel
+# command line gets added ("append"), and optionally guest CPUs ("cpus")
+# and variables for the guest script ("env").
 CASES = {
     # A line through the WC mapping, and a word by pwrite() on the device fd.
     "uapi": {"root_port": True,
@@ -48,12 +55,50 @@ CASES = {
     "revoke": {"root_port": True, "lines": lambda g: {192: line(g), 256: line(g)}},
     "vfiowc": {"root_port": False, "lines": lambda g: {0: line(g)}},
     "seed-abi": {"root_port": False, "lines": lambda g: {64: line(g)}},
+    # The kernel's vfio-pci, then ours, answer the same to dma-buf requests.
+    "dmabuf": {"root_port": False, "lines": lambda g: {}, "stock": True},
+    # No PAT, no write-combining: refused, uncached still works.
+    "nopat": {"root_port": False, "lines": lambda g: {}, "append": "nopat"},
+    # An uncached sysfs mapping of the BAR held from before the open.
+    "uc-reserved": {"root_port": False, "lines": lambda g: {}},
+    # WC by policy for a program that never calls the ioctl.
+    "policy": {"root_port": False, "lines": lambda g: {512: line(g)}},
+    # Concurrency and lifecycle (wc-lifecycle-check.c). Threads racing on
+    # one open, with resets. One vCPU: the threads interleave by preemption;
+    # with two, QEMU's TCG now and then panics the guest kernel while it
+    # boots (an int3 oops of its own code patching), before any test runs.
+    "stress": {"root_port": True, "lines": lambda g: {},
+               "env": {"STRESS_SECONDS": "6"}},
+    # The line a forked child writes, and the SCM_RIGHTS receiver's.
+    "fork": {"root_port": False, "lines": lambda g: {0x3000: line(g), 0x3040: line(g)}},
+    "unbind": {"root_port": False, "lines": lambda g: {}},
+    "rmmod": {"root_port": False, "lines": lambda g: {}},
+    # QEMU unplugs the device (device_del over QMP) when the guest asks.
+    "unplug": {"root_port": True, "lines": lambda g: {}, "qmp": True,
+               "env": {"UNPLUG_ASK": f"0x{UNPLUG_ASK:x}"}},
 }
+
+
+def unplug(bar):
+    """With a QMP socket: when the guest has written UNPLUG_ASK at
+    UNPLUG_REQ, ask QEMU to unplug the ivshmem device, once."""
+    path = os.environ.get("WCNIC_GUEST_QMP")
+    if not path or struct.unpack_from("<Q", bar, UNPLUG_REQ)[0] != UNPLUG_ASK:
+        return False
+    struct.pack_into("<Q", bar, UNPLUG_REQ, 0)
+    try:
+        qmp.execute(path, "device_del", {"id": guestbench.qemu.IVSHMEM_ID})
+        print("device_del sent", flush=True)
+    except (OSError, RuntimeError) as err:
+        print(f"device_del failed: {err}", flush=True)
+        return False
+    return True
 
 
 def companion(host_word):
     """Write the host word at BAR offset 0, then answer mailbox requests
-    until SIGTERM (blocked first, so it waits in sigtimedwait)."""
+    (and an unplug request, when QEMU serves QMP) until SIGTERM (blocked
+    first, so it waits in sigtimedwait)."""
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     fd = os.open(os.environ["WCNIC_GUEST_BAR"], os.O_RDWR)
     bar = mmap.mmap(fd, int(os.environ["WCNIC_GUEST_BAR_SIZE"]))
@@ -67,6 +112,7 @@ def companion(host_word):
             struct.pack_into("<Q", bar, MAILBOX_ANSWER, mailbox_answer(host_word, request))
             print(f"answered request {request}", flush=True)
             answered = request
+        unplug(bar)
     print("stopped by SIGTERM", flush=True)
     return 0
 
@@ -102,15 +148,17 @@ def main(argv):
 
     host_word, guest_word = secrets.randbits(63) | 1, secrets.randbits(63) | 2
     env = {"HOST_WORD": f"0x{host_word:016x}", "GUEST_WORD": f"0x{guest_word:016x}",
-           **options["env"]}
+           **case.get("env", {}), **options["env"]}
     include = [*options["include"], *args.include]
     topology = {"devices": [f"pcie-root-port,id={ROOT_PORT},bus=pcie.0,chassis=1"],
                 "ivshmem_bus": ROOT_PORT} if case["root_port"] else {}
     name = f"guest-wc-{args.case}"
     return guestbench.run(
         HERE / f"{name}.sh", name=name, kernel_series=options["kernel_series"], env=env,
-        modules=options["modules"], include=include, timeout=args.timeout,
-        log_dir=args.log_dir,
+        modules=guestbench.VFIO_MODULES if case.get("stock") else options["modules"],
+        include=include, timeout=args.timeout, cpus=case.get("cpus", 1),
+        qmp=case.get("qmp", False),
+        log_dir=args.log_dir, append=case.get("append", ""),
         companion=[sys.executable, __file__, "--case", args.case, "--work-dir",
                    str(args.work_dir), "--companion-word", str(host_word)],
         companion_ready=30,

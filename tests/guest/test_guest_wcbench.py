@@ -14,11 +14,10 @@ import argparse
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+import guestbench
+import wc_module
 
-import guestbench  # noqa: E402  (after the path set-up above)
-import wc_module  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 # wcbench's window (app/wcbench/wcbench.h, from wcnic_hw.h): queue 0's
 # 4-byte doorbell and its 64 KiB push ring.

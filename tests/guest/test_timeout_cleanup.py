@@ -21,13 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import guestbench
+from guestbench.guest import SHM_DIR, SHM_PREFIX, sweep_stale
+from guestbench.host import CACHE
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import guestbench  # noqa: E402  (after the path set-up above)
-from guestbench.guest import SHM_DIR, SHM_PREFIX, sweep_stale  # noqa: E402
-from guestbench.host import CACHE  # noqa: E402
-
 HANG = HERE / "guest-hang.sh"
 
 

@@ -92,5 +92,19 @@ testpmd_value() {
 	grep -o -- "$1: *[0-9]*" "$TESTPMD_LOG" | tail -n 1 | sed 's/.*: *//'
 }
 
+# testpmd_mbufs_in_use: mbufs taken from testpmd's pools and not given
+# back, summed over every pool: its size less what its common pool and the
+# lcore caches hold ('dump_mempool'). Empty when testpmd did not answer.
+testpmd_mbufs_in_use() {
+	local from
+	from=$(($(wc -l <"$TESTPMD_LOG") + 1))
+	testpmd_cmd dump_mempool || return 1
+	tail -n +"$from" "$TESTPMD_LOG" | awk -F= '
+		/^ *size=[0-9]+$/ { n += $2; pools++ }
+		/^ *common_pool_count=[0-9]+$/ { n -= $2 }
+		/^ *total_cache_count=[0-9]+$/ { n -= $2 }
+		END { if (pools) print n }'
+}
+
 # testpmd_log_tail N: the last N lines, one line, for failure messages.
 testpmd_log_tail() { tail -n "$1" "$TESTPMD_LOG" | tr '\n' '|'; }

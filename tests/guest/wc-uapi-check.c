@@ -28,8 +28,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,12 +43,11 @@
 #include <linux/vfio.h>
 #include <vfio_mmap_attrs.h>
 
+#include "guest_check.h"
 #include "vfiowc_priv.h"
-#include "wc_barrier.h"
 #include "wc_store.h"
 
 #define BAR 2
-#define PAT_LIST "/sys/kernel/debug/x86/pat_memtype_list"
 #define IORESOURCE_PREFETCH 0x2000	/* flag bit in sysfs "resource" */
 
 /*
@@ -65,50 +62,6 @@
 static uint64_t mailbox_answer(uint64_t host_word, uint64_t request)
 {
 	return host_word ^ (request * 0x9E3779B97F4A7C15ull);
-}
-
-static unsigned int failures;
-
-static void result(const char *name, const char *status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void result(const char *name, const char *status, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %s", name, status);
-	if (fmt && *fmt) {
-		putchar(' ');
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-	}
-	putchar('\n');
-	fflush(stdout);
-	if (strcmp(status, "FAIL") == 0)
-		failures++;
-}
-
-static void pass(const char *name)
-{
-	result(name, "PASS", NULL);
-}
-
-/* The ioctl's errno (0 on success) against what is expected. */
-static void expect_errno(const char *name, int got, int want)
-{
-	if (got == want)
-		pass(name);
-	else
-		result(name, "FAIL", "got %s, expected %s", got ? strerror(got) : "success",
-		       want ? strerror(want) : "success");
-}
-
-static int set_attrs(int fd, uint64_t offset, uint32_t attrs)
-{
-	struct vfio_mmap_attrs a = { .offset = offset, .attrs = attrs };
-
-	return ioctl(fd, VFIO_DEVICE_SET_MMAP_ATTRS, &a) == 0 ? 0 : errno;
 }
 
 /*
@@ -175,15 +128,7 @@ static int region_info(struct vfiowc_dev *dev, unsigned int index, struct vfiowc
 /* What pat_memtype_list says about BAR2: "write-combining", "uncached-minus", ... */
 static const char *bar_memtype(const struct setup *s)
 {
-	struct vfiowc_pat_result res;
-	size_t len;
-	char *text;
-
-	if (vfiowc_read_file(PAT_LIST, 1 << 24, &text, &len) < 0)
-		return "unreadable";
-	vfiowc_pat_scan(text, len, s->bar_start, s->bar_end, &res);
-	free(text);
-	return vfiowc_memtype_name(res.type);
+	return pat_memtype(s->bar_start, s->bar_end);
 }
 
 static void expect_memtype(const char *name, const struct setup *s, const char *want)
@@ -227,53 +172,6 @@ static volatile uint64_t *map_bar(int fd, const struct setup *s, size_t length, 
 
 	*err = p == MAP_FAILED ? errno : 0;
 	return p == MAP_FAILED ? NULL : p;
-}
-
-static sigjmp_buf bus_error;
-
-static void on_sigbus(int sig)
-{
-	(void)sig;
-	siglongjmp(bus_error, 1);
-}
-
-/* One 64-bit load; false when it raised SIGBUS (a revoked, disabled BAR). */
-static bool load_word(const volatile uint64_t *p, uint64_t *value)
-{
-	struct sigaction sa = { .sa_handler = on_sigbus }, old;
-	bool ok = false;
-
-	sigaction(SIGBUS, &sa, &old);
-	if (sigsetjmp(bus_error, 1) == 0) {
-		*value = *p;
-		ok = true;
-	}
-	sigaction(SIGBUS, &old, NULL);
-	return ok;
-}
-
-static void expect_word(const char *name, const volatile uint64_t *p, uint64_t want)
-{
-	uint64_t got;
-
-	if (!load_word(p, &got))
-		result(name, "FAIL", "SIGBUS reading the mapping");
-	else if (got != want)
-		result(name, "FAIL", "read 0x%016" PRIx64 ", expected 0x%016" PRIx64, got, want);
-	else
-		pass(name);
-}
-
-/*
- * GUEST_WORD over one whole 64-byte line, then SFENCE: the line leaves the
- * write-combining buffer as one burst and is in the BAR before the host
- * looks (the fence rules: wc_barrier.h).
- */
-static void store_line(volatile uint64_t *line, uint64_t word)
-{
-	for (unsigned int i = 0; i < 8; i++)
-		line[i] = word;
-	wc_barrier_flush_wc_store();
 }
 
 /*
@@ -640,6 +538,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	s.bdf = argv[2];
+	catch_sigbus();
 
 	/* The BAR's place, read in an open that then maps nothing. */
 	dev = open_dev(&s);
@@ -660,5 +559,5 @@ int main(int argc, char **argv)
 		check_uapi(&s);
 	else
 		check_revoke(&s);
-	return failures ? 1 : 0;
+	return failures() ? 1 : 0;
 }

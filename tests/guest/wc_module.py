@@ -10,6 +10,7 @@ Debian release than this machine's builds it in a Debian root of that
 release, with the compiler its headers ask for (guestbench/headers.py).
 """
 import fcntl
+import os
 import re
 import shutil
 from pathlib import Path
@@ -47,7 +48,14 @@ def build(kernel, work_dir):
     """The module built for `kernel` (a guestbench kernel); raises
     guestbench.Skip when the host cannot build modules, RuntimeError with
     the compiler's output when the build fails. Compiler warnings (the build
-    is W=1) are printed, as notes."""
+    is W=1) are printed, as notes. WCNIC_WC_MODULE names a module built
+    elsewhere (the DKMS package's build, for one) to use instead."""
+    prebuilt = os.environ.get("WCNIC_WC_MODULE")
+    if prebuilt:
+        if not Path(prebuilt).is_file():
+            raise RuntimeError(f"WCNIC_WC_MODULE={prebuilt}: no such file")
+        print(f"note: the module is {prebuilt} (WCNIC_WC_MODULE), for {kernel.abi}")
+        return Path(prebuilt)
     ensure_packages()
     headers = guestbench.fetch_headers(kernel)
     dest = Path(work_dir).resolve() / kernel.abi

@@ -122,7 +122,7 @@ class Guest:
                  modules=kernel.VFIO_MODULES, timeout=DEFAULT_TIMEOUT, log_dir=None,
                  ram_mb=DEFAULT_RAM_MB, bar_size=DEFAULT_BAR_SIZE, cpus=1, companion=None,
                  companion_ready=None, keep=False, console=None, dmesg=False, append="",
-                 devices=(), ivshmem_bus=None):
+                 devices=(), ivshmem_bus=None, qmp=False):
         self.script = Path(script)
         self.name = name
         self.include = list(include)
@@ -141,6 +141,8 @@ class Guest:
         self.append = append
         self.devices = list(devices)
         self.ivshmem_bus = ivshmem_bus
+        self.qmp = qmp
+        self.qmp_path = None
         if dmesg:
             self.env["WCNIC_DMESG"] = "1"
         self.kernel = None
@@ -171,10 +173,12 @@ class Guest:
             for path, size in ((self.bar_path, self.bar_size), (self.ram_path, self.ram_mb << 20)):
                 _create_shm(path, size)
                 self._shm.append(path)
+            if self.qmp:
+                self.qmp_path = self.workdir / "qmp.sock"
             self.command = qemu.command(self.kernel.image, initrd, self.ram_path, self.ram_mb,
                                         self.bar_path, self.bar_size, f"wcnic-{self.name}",
                                         self.cpus, self.append, self.devices,
-                                        self.ivshmem_bus)
+                                        self.ivshmem_bus, self.qmp_path)
             self.prepare_seconds = time.monotonic() - started
         except BaseException:
             self._cleanup()
@@ -253,6 +257,8 @@ class Guest:
         env = dict(os.environ, WCNIC_GUEST_BAR=str(self.bar_path),
                    WCNIC_GUEST_BAR_SIZE=str(self.bar_size), WCNIC_GUEST_RAM=str(self.ram_path),
                    WCNIC_GUEST_RAM_SIZE=str(self.ram_mb << 20), WCNIC_GUEST_READY=str(ready))
+        if self.qmp_path:
+            env["WCNIC_GUEST_QMP"] = str(self.qmp_path)
         log = open(self.log_dir / f"{self.name}.companion.log", "wb")
         with log:
             self._companion = subprocess.Popen(self.companion, env=env, stdin=subprocess.DEVNULL,

@@ -10,10 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import debian  # the project's one reader of apt's sources (app/platforms)
+import debian_root
+
 REPO = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(REPO / "app" / "platforms"))
-import debian  # noqa: E402  (the project's one reader of apt's sources)
-import debian_root  # noqa: E402
 
 CACHE = Path(os.environ.get("WCNIC_GUEST_CACHE") or REPO / ".deps" / "guest")
 PACKAGES_LIST = REPO / "config" / "guest-packages.txt"

@@ -23,6 +23,9 @@ KERNEL_CMDLINE = ("console=ttyS0 panic=-1 intel_iommu=on "
                   # IO-APIC"; seen once in a suite run beside other work).
                   "no_timer_check")
 
+# The ivshmem device's id, for QMP commands (device_del).
+IVSHMEM_ID = "wcnic-ivshmem"
+
 # Opt-in variable for hardware virtualisation (see accelerator()).
 KVM_VARIABLE = "WCNIC_GUEST_KVM"
 
@@ -51,14 +54,17 @@ def accelerator():
 
 
 def command(image, initrd, ram_path, ram_mb, bar_path, bar_size, name, cpus=1, append="",
-            devices=(), ivshmem_bus=None):
+            devices=(), ivshmem_bus=None, qmp_path=None):
     """argv for one boot; the serial console is QEMU's stdout.
 
     devices: extra -device arguments (a bridge, say); ivshmem_bus: the bus
-    id to put the ivshmem device on (default: the root complex).
+    id to put the ivshmem device on (default: the root complex); qmp_path:
+    a Unix socket QEMU serves QMP on (none by default).
     """
     cmdline = KERNEL_CMDLINE + (" " + append if append else "")
-    ivshmem = "ivshmem-plain,memdev=bar" + (f",bus={ivshmem_bus}" if ivshmem_bus else "")
+    ivshmem = (f"ivshmem-plain,memdev=bar,id={IVSHMEM_ID}"
+               + (f",bus={ivshmem_bus}" if ivshmem_bus else ""))
+    qmp = ["-qmp", f"unix:{qmp_path},server=on,wait=off"] if qmp_path else []
     extra = [arg for device in devices for arg in ("-device", device)]
     return [
         find_program("qemu-system-x86_64"),
@@ -71,6 +77,7 @@ def command(image, initrd, ram_path, ram_mb, bar_path, bar_size, name, cpus=1, a
         "-object", f"memory-backend-file,id=ram,share=on,mem-path={ram_path},size={ram_mb}M",
         "-device", "intel-iommu,intremap=on",
         "-object", f"memory-backend-file,id=bar,share=on,mem-path={bar_path},size={bar_size}",
+        *qmp,
         *extra,
         "-device", ivshmem,
         "-kernel", str(image),

@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=dash
+#
+# guest-wc-policy, guest side: write-combining by policy for a program that
+# never calls VFIO_DEVICE_SET_MMAP_ATTRS (wc-verify-check.c, modes policy
+# and no-policy): the sysfs attribute wc_bars, what it accepts, wc_state,
+# one log line per open, then the module parameter wc_policy.
+# test_guest_wc.py sets:
+#   GUEST_WORD  64-bit value for the host to find at BAR2 offset 512
+# shellcheck source=guest-lib.sh
+. /wcnic/guest-lib.sh
+# shellcheck source=guest-wc-lib.sh
+. /wcnic/guest-wc-lib.sh
+
+wc_ready_device || exit 0
+bdf=$WC_BDF
+sysfs=/sys/bus/pci/devices/$bdf
+
+# wc_bars_reads NAME WANT
+wc_bars_reads() {
+	local got
+	got=$(cat "$sysfs/wc_bars")
+	if [ "$got" = "$2" ]; then
+		wcnic_pass "$1"
+	else
+		wcnic_fail "$1" "wc_bars reads '$got', expected $2"
+	fi
+}
+
+# wc_bars_refuses NAME MASK REASON: writing MASK fails, with REASON logged.
+wc_bars_refuses() {
+	local before
+	before=$(wc_log_count "$3")
+	if echo "$2" >"$sysfs/wc_bars" 2>/dev/null; then
+		wcnic_fail "$1" "writing $2 to wc_bars succeeded"
+	else
+		wcnic_pass "$1"
+	fi
+	wc_expect_log_lines "$1-logged" "$3" "$before" 1
+}
+
+wc_bars_reads wc-bars-default-none 0x0
+state=$(cat "$sysfs/wc_state")
+if [ "$state" = "$(printf 'bar0 free\nbar2 free')" ]; then
+	wcnic_pass wc-state-lists-bars-free
+else
+	wcnic_fail wc-state-lists-bars-free "wc_state: $(printf '%s' "$state" | tr '\n' ';')"
+fi
+wc_bars_refuses wc-bars-refuses-non-prefetchable 0x1 "wc_bars: BAR 0 refused: not prefetchable"
+wc_bars_refuses wc-bars-refuses-missing-bar 0x8 "wc_bars: BAR 3 refused: no such BAR"
+wc_bars_reads wc-bars-unchanged-by-refusals 0x0
+wcnic_check wc-bars-set sh -c "echo 0x4 >$sysfs/wc_bars"
+wc_bars_reads wc-bars-reads-back 0x4
+
+applied="wc_bars 0x4: write-combining for BARs 0x4 in this open"
+before=$(wc_log_count "$applied")
+wc_run_checks wc-verify-check policy "$bdf" "$GUEST_WORD"
+# Four opens in that run, one line each.
+wc_expect_log_lines policy-logged-once-per-open "$applied" "$before" 4
+
+wcnic_check wc-bars-cleared sh -c "echo 0 >$sysfs/wc_bars"
+before=$(wc_log_count "wc_bars 0x")
+wc_run_checks wc-verify-check no-policy "$bdf"
+wc_expect_log_lines no-policy-nothing-logged "wc_bars 0x" "$before" 0
+
+# The module parameter: wc_bars set at bind, from the device's IDs.
+echo "$bdf" >/sys/bus/pci/drivers/vfio-pci/unbind
+wcnic_check param-module-unload rmmod vfio_pci || exit 0
+wcnic_check param-module-load insmod "$WC_MODULE" wc_policy=1234:5678:0x1,1af4:1110:0x4 || exit 0
+echo "$bdf" >/sys/bus/pci/drivers_probe
+if [ "$(wcnic_pci_driver "$bdf")" = vfio-pci ]; then
+	wcnic_pass param-bound
+else
+	wcnic_fail param-bound "driver '$(wcnic_pci_driver "$bdf")'"
+	exit 0
+fi
+wcnic_wait_vfio_group "$bdf"
+wc_bars_reads param-wc-bars-from-wc-policy 0x4
+WC_CHECK_PREFIX=param-
+wc_run_checks wc-verify-check policy "$bdf" "$GUEST_WORD"
+WC_CHECK_PREFIX=
+
+wc_no_kernel_complaint
