@@ -37,14 +37,14 @@ def references(setups, med, workload):
 def print_table(setups, workloads, med, runs, seconds):
     print(f"\nMpps, median of {runs} interleaved runs of {seconds:g} s each "
           f"(--no-huge); ratios from the same run")
-    print(f"{'workload':<22} {'set-up':<15} {'Mpps':>7} {'x null':>7} {'x memif':>8}  fwd cpu")
+    print(f"{'workload':<22} {'set-up':<19} {'Mpps':>7} {'x null':>7} {'x memif':>8}  fwd cpu")
     for w in workloads:
         null, memif = references(setups, med, w)
         for setup in setups:
             mpps, cpu = med[(w, setup)]
             vs_memif = f"{ratio(mpps, memif):8.2f}" if setup.driver == "wcnic" else " " * 8
             mark = "  (shared CPU)" if cpu < DISTURBED_CPU_SHARE else ""
-            print(f"{w.label:<22} {setup.name:<15} {mpps:7.2f} {ratio(mpps, null):7.2f} "
+            print(f"{w.label:<22} {setup.name:<19} {mpps:7.2f} {ratio(mpps, null):7.2f} "
                   f"{vs_memif}  {cpu:6.2f}{mark}")
 
 

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""What ./wcnic bench measures: the workloads, the four set-ups, and where each thread runs.
+"""What ./wcnic bench measures: the workloads, the set-ups, and where each thread runs.
 
 A workload is a testpmd forwarding mode, a frame size and a queue count.
-A set-up is what testpmd forwards through:
+A set-up is what testpmd forwards through (and with which features):
 
   net_null        Debian's driver that drops what it is given and makes up
                   what is asked for: the ceiling for the forwarding cores.
@@ -10,6 +10,10 @@ A set-up is what testpmd forwards through:
                   in-process device model (sink back end for txonly,
                   loopback back end for io).
   net_wcnic dma   the same with host-memory descriptors.
+  net_wcnic push rss
+                  push with RSS on (UDP flows hashed, many flows): what the
+                  hash costs where the device computes it and the driver
+                  hands it over in every mbuf.
   net_memif pair  a second testpmd process over shared memory: a real
                   software data path, the peer playing the device.
 
@@ -47,13 +51,16 @@ class Setup:
     driver: str           # null, wcnic or memif
     tx_mode: str = ""     # net_wcnic: push or dma
     pmd_dir: str = ""     # net_wcnic: folder of librte_net_wcnic.so
+    testpmd_extra: tuple = ()  # further testpmd options (features switched on)
 
 
 def setups(pmd_dir, baseline_dir=None):
-    """The four set-ups; with baseline_dir, also net_wcnic from that build."""
+    """The set-ups; with baseline_dir, also net_wcnic from that build."""
     chosen = [Setup("net_null", "null"),
               Setup("net_wcnic push", "wcnic", "push", pmd_dir),
-              Setup("net_wcnic dma", "wcnic", "dma", pmd_dir)]
+              Setup("net_wcnic dma", "wcnic", "dma", pmd_dir),
+              Setup("net_wcnic push rss", "wcnic", "push", pmd_dir,
+                    ("--rss-udp", "--txonly-multi-flow"))]
     if baseline_dir:
         chosen += [Setup("baseline push", "wcnic", "push", baseline_dir),
                    Setup("baseline dma", "wcnic", "dma", baseline_dir)]
@@ -156,7 +163,8 @@ def measure_single(setup, workload, seconds, placement):
         pmd = tp.Testpmd(None, ["net_null0"], testpmd_args(workload),
                          lcores=placement.lcores())
     else:
-        pmd = tp.Testpmd(setup.pmd_dir, [wcnic_vdev(setup, workload)], testpmd_args(workload),
+        pmd = tp.Testpmd(setup.pmd_dir, [wcnic_vdev(setup, workload)],
+                         testpmd_args(workload) + list(setup.testpmd_extra),
                          lcores=placement.lcores())
     try:
         sample, xstats, _ = forward(pmd, workload, seconds)

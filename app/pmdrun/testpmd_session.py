@@ -10,6 +10,7 @@ LD_LIBRARY_PATH, from a working directory that does not hold the file: EAL
 refuses an absolute -d path below any world-writable directory (a clone under
 /tmp, say), and a bare name sidesteps that check wherever the clone lives.
 """
+import glob
 import os
 import re
 import shutil
@@ -31,8 +32,11 @@ def testpmd_path():
     return shutil.which(TESTPMD)
 
 
-def eal_args(pmd_dir, vdevs, prefix, main_lcore=0, lcores=None):
+def eal_args(pmd_dir, vdevs, prefix, main_lcore=0, lcores=None, shared=False):
     """Two lcores, no hugepages (no root needed), no PCI probing.
+
+    shared: hugepages and a shared configuration instead, so that secondary
+    processes (dpdk-proc-info, dpdk-dumpcap) can attach.
 
     main_lcore picks which CPU the idle main thread takes, so two testpmd
     processes can put their forwarding threads on different CPUs. lcores,
@@ -40,8 +44,8 @@ def eal_args(pmd_dir, vdevs, prefix, main_lcore=0, lcores=None):
     lcores than CPUs are wanted; its first lcore is the main one.
     """
     cpus = ["--lcores", lcores] if lcores else ["-l", "0-1", f"--main-lcore={main_lcore}"]
-    args = cpus + ["--no-pci", "--no-huge", "-m", "512", "--no-shconf",
-                   f"--file-prefix={prefix}"]
+    memory = ["-m", "512"] if shared else ["--no-huge", "-m", "512", "--no-shconf"]
+    args = cpus + ["--no-pci"] + memory + [f"--file-prefix={prefix}"]
     if pmd_dir is not None:
         args += ["-d", "librte_net_wcnic.so"]
     for vdev in vdevs:
@@ -61,11 +65,25 @@ def unique_prefix():
     return f"wcnic{os.getpid()}_{time.monotonic_ns() % 10**9}"
 
 
-def remove_runtime_dir(prefix):
-    """EAL leaves its runtime folder behind even with --no-shconf."""
+def runtime_dir(prefix):
+    """EAL's runtime folder for a file prefix (its telemetry socket is there)."""
     base = "/var/run/dpdk" if os.geteuid() == 0 else \
         os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk")
-    shutil.rmtree(os.path.join(base, prefix), ignore_errors=True)
+    return os.path.join(base, prefix)
+
+
+def hugetlbfs_mounts():
+    with open("/proc/mounts", encoding="utf-8") as mounts:
+        return [line.split()[1] for line in mounts if line.split()[2:3] == ["hugetlbfs"]]
+
+
+def remove_runtime_dir(prefix):
+    """EAL leaves its runtime folder behind even with --no-shconf, and with
+    hugepages the files that back them (<prefix>map_N), which hold pages."""
+    shutil.rmtree(runtime_dir(prefix), ignore_errors=True)
+    for mount in hugetlbfs_mounts():
+        for name in glob.glob(os.path.join(mount, f"{prefix}map_*")):
+            os.unlink(name)
 
 
 # Mbufs in the pool of every interactive session: enough for --no-huge -m 512.
@@ -74,7 +92,8 @@ MBUFS = 16384
 class Testpmd:
     """One interactive testpmd process."""
 
-    def __init__(self, pmd_dir, vdevs, app_args, start_timeout=60, main_lcore=0, lcores=None):
+    def __init__(self, pmd_dir, vdevs, app_args, start_timeout=60, main_lcore=0, lcores=None,
+                 shared=False):
         """pmd_dir: folder of librte_net_wcnic.so, or None for Debian's drivers only."""
         self.workdir = tempfile.mkdtemp(prefix="wcnic-testpmd-")
         self.prefix = prefix = unique_prefix()
@@ -82,7 +101,7 @@ class Testpmd:
         # otherwise hold back until exit while the prompt (written directly)
         # already shows.
         cmd = ["stdbuf", "-oL"] + [testpmd_path()] + \
-            eal_args(pmd_dir, vdevs, prefix, main_lcore, lcores) + \
+            eal_args(pmd_dir, vdevs, prefix, main_lcore, lcores, shared) + \
             ["--", "-i", f"--total-num-mbufs={MBUFS}"] + app_args
         self.cmdline = " ".join(cmd)
         self.output = ""
@@ -118,6 +137,13 @@ class Testpmd:
                                    f"before '{text.strip()}':\n{self.output[-4000:]}")
             time.sleep(0.05)
         raise TestpmdError(f"timed out waiting for '{text.strip()}':\n{self.output[-4000:]}")
+
+    def send(self, line):
+        """Send one command without waiting for its prompt: for commands
+        after which forwarding threads print (verbose mode), whose lines can
+        split the prompt."""
+        self.proc.stdin.write((line + "\n").encode())
+        self.proc.stdin.flush()
 
     def cmd(self, line, until=None, timeout=30):
         """Send one command; return its output up to the prompt that follows it.
@@ -178,7 +204,7 @@ def forward_stats(stop_output, port=0):
     if block is None:
         raise TestpmdError(f"no forward statistics for port {port} in:\n{stop_output}")
     stats = {}
-    for key, value in re.findall(r"([A-Z][A-Za-z-]+): +(\d+)", block.group(1)):
+    for key, value in re.findall(r"([A-Z][A-Za-z0-9-]+): +(\d+)", block.group(1)):
         stats[key] = int(value)
     return stats
 

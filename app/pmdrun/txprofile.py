@@ -32,6 +32,10 @@ class ProfileError(Exception):
     pass
 
 
+class ProfileHang(ProfileError):
+    """The run did not finish in time; the message carries every thread's stack."""
+
+
 def valgrind_path():
     return shutil.which("valgrind")
 
@@ -45,8 +49,28 @@ def callgrind_total(out_file):
     raise ProfileError(f"{out_file}: no totals line")
 
 
-def profile(harness, mode, packets=64000, burst=32, frame_len=64, timeout=600):
-    """Run the harness under callgrind; return a dict with the counts."""
+def thread_stacks(pid, harness):
+    """Every thread's stack of a process running under valgrind, through its
+    gdbserver (vgdb), or why it cannot be had."""
+    gdb, vgdb = shutil.which("gdb"), shutil.which("vgdb")
+    if gdb is None or vgdb is None:
+        return "(no stacks: gdb or vgdb is not installed)"
+    try:
+        out = subprocess.run([gdb, "-batch", "-nx", "-ex", f"target remote | {vgdb} --pid={pid}",
+                              "-ex", "info threads", "-ex", "thread apply all bt 25", harness],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, timeout=60, check=False)
+    except subprocess.TimeoutExpired:
+        return "(no stacks: gdb did not answer within 60 s)"
+    lines = out.stdout.decode(errors="replace").splitlines()
+    return "\n".join(l for l in lines if l.startswith(("#", "Thread", "  Id", "* ", "  ")))
+
+
+def profile(harness, mode, packets=64000, burst=32, frame_len=64, timeout=120):
+    """Run the harness under callgrind; return a dict with the counts.
+
+    The run takes seconds; one that has not ended after `timeout` seconds
+    raises ProfileHang with the stacks of its threads."""
     if mode not in BURST_FUNCTION:
         raise ProfileError(f"unknown mode '{mode}' (push or dma)")
     workdir = tempfile.mkdtemp(prefix="wcnic-txprofile-")
@@ -59,10 +83,17 @@ def profile(harness, mode, packets=64000, burst=32, frame_len=64, timeout=600):
            os.path.abspath(harness), mode, "--packets", str(packets), "--burst", str(burst),
            "--len", str(frame_len)]
     try:
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, cwd=workdir, timeout=timeout,
-                              check=False)
-        output = proc.stdout.decode(errors="replace")
+        with subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, cwd=workdir) as proc:
+            try:
+                output = proc.communicate(timeout=timeout)[0].decode(errors="replace")
+            except subprocess.TimeoutExpired as err:
+                stacks = thread_stacks(proc.pid, os.path.abspath(harness))
+                proc.kill()
+                output = proc.communicate()[0].decode(errors="replace")
+                raise ProfileHang(f"{mode}: callgrind run still going after {timeout} s; "
+                                  f"its threads were at:\n{stacks}\noutput:\n{output[-3000:]}"
+                                  ) from err
         if proc.returncode != 0:
             raise ProfileError(f"{' '.join(cmd)} exited {proc.returncode}:\n{output[-3000:]}")
         sent = re.search(r"txprofile: mode (\w+) sent (\d+) packets in (\d+) bursts of (\d+) "
@@ -70,8 +101,6 @@ def profile(harness, mode, packets=64000, burst=32, frame_len=64, timeout=600):
         if sent is None:
             raise ProfileError(f"no 'txprofile:' summary in the output:\n{output[-3000:]}")
         instructions = callgrind_total(out_file)
-    except subprocess.TimeoutExpired as err:
-        raise ProfileError(f"callgrind run timed out after {timeout} s") from err
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     nb_sent, bursts, short = int(sent.group(2)), int(sent.group(3)), int(sent.group(5))

@@ -9,7 +9,6 @@
 #include "pmd_test.h"
 #include "rte_pmd_wcnic.h"
 
-int pmd_test_failures;
 /* The test's pool (pmd_test_pool()), checked by pmd_test_finish(). */
 static struct rte_mempool *test_pool;
 
@@ -60,15 +59,9 @@ pmd_test_eal_init(const char *prog, const char *devargs)
 		snprintf(dev, sizeof(dev), "net_wcnic0,%s", devargs);
 		ret = rte_eal_init((int)RTE_DIM(vdev_eal), vdev_eal);
 	}
-	if (ret < 0) {
-		printf("FAIL: EAL init with device %s\n", dev);
-		exit(1);
-	}
+	REQUIRE(ret >= 0, "EAL init with device %s", dev);
 	/* Also what makes the linker keep the driver this program links. */
-	if (rte_pmd_wcnic_get_port_info(0, &info) != 0) {
-		printf("FAIL: port 0 is not a net_wcnic port\n");
-		exit(1);
-	}
+	REQUIRE(rte_pmd_wcnic_get_port_info(0, &info) == 0, "port 0 is not a net_wcnic port");
 	expect_mem = getenv(PMD_TEST_EXPECT_MEM_VARIABLE);
 	if (expect_mem != NULL && expect_mem[0] != '\0')
 		CHECK(strcmp(rte_pmd_wcnic_mem_type_name(info.mem_type), expect_mem) == 0 &&
@@ -119,9 +112,9 @@ pmd_test_frame(struct rte_mempool *mp, uint32_t len, uint16_t seg_max,
 
 int
 pmd_test_port_start(uint16_t port, struct rte_mempool *mp, uint16_t nb_desc,
-		    uint64_t tx_offloads)
+		    uint64_t tx_offloads, uint16_t mtu)
 {
-	struct rte_eth_conf conf = { .txmode.offloads = tx_offloads };
+	struct rte_eth_conf conf = { .txmode.offloads = tx_offloads, .rxmode.mtu = mtu };
 
 	if (mp == NULL || rte_eth_dev_configure(port, 1, 1, &conf) != 0 ||
 	    rte_eth_rx_queue_setup(port, 0, nb_desc, 0, NULL, mp) != 0 ||
@@ -157,5 +150,5 @@ pmd_test_finish(uint16_t port)
 	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
 	rmdir(runtime_dir);
-	return pmd_test_failures ? 1 : 0;
+	return test_exit_status(NULL);
 }

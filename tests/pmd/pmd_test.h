@@ -2,7 +2,7 @@
 /*
  * Shared by the C end-to-end tests of net_wcnic: EAL bring-up on one
  * net_wcnic vdev (no hugepages, no PCI, no leftovers) or PCI device, port setup,
- * xstats by name, and the CHECK macro.
+ * xstats by name, and the shared CHECK and REQUIRE.
  */
 #ifndef PMD_TEST_H
 #define PMD_TEST_H
@@ -13,16 +13,7 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
-extern int pmd_test_failures;
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		pmd_test_failures++; \
-		printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
-	} \
-} while (0)
+#include "test_check.h"
 
 /* Names a PCI device (a BDF) to test instead of the in-process vdev. */
 #define PMD_TEST_PCI_VARIABLE "WCNIC_TEST_PCI"
@@ -33,7 +24,7 @@ extern int pmd_test_failures;
 /*
  * EAL with one vdev "net_wcnic0,<devargs>" as port 0, or, when the
  * environment names a PCI device, that device with the port's part of
- * devargs. Exits the process on failure; a memory type other than the
+ * devargs. A failure ends the test (REQUIRE); a memory type other than the
  * one the environment expects counts as a failed check.
  */
 void pmd_test_eal_init(const char *prog, const char *devargs);
@@ -48,9 +39,10 @@ struct rte_mempool *pmd_test_pool(unsigned int n);
 struct rte_mbuf *pmd_test_frame(struct rte_mempool *mp, uint32_t len, uint16_t seg_max,
 				uint8_t (*byte)(uint32_t i, const void *ctx), const void *ctx);
 
-/* One RX and one TX queue of nb_desc, the given TX offloads, started. */
+/* One RX and one TX queue of nb_desc, the given TX offloads and MTU (0:
+ * Ethernet's 1500), started. */
 int pmd_test_port_start(uint16_t port, struct rte_mempool *mp, uint16_t nb_desc,
-			uint64_t tx_offloads);
+			uint64_t tx_offloads, uint16_t mtu);
 
 /* An xstat by name; UINT64_MAX when the port has no such counter. */
 uint64_t pmd_test_xstat(uint16_t port, const char *name);

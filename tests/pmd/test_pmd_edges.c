@@ -14,6 +14,9 @@
  *                       is refused at queue setup.
  *   remove-started      EAL cleanup with the port still started: the driver
  *                       stops the device thread before its memory goes.
+ *   rss-config          RSS settings ethdev can pass that the device cannot
+ *                       take are refused and change nothing; a device of
+ *                       interface 1.0 refuses RSS at configure.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -101,10 +104,7 @@ bad_mbufs(const char *prog, const char *mode)
 	snprintf(devargs, sizeof(devargs), "backend=loopback,tx_mode=%s", mode);
 	pmd_test_eal_init(prog, devargs);
 	mp = pmd_test_pool(2048);
-	if (pmd_test_port_start(port, mp, RING, RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0) {
-		printf("FAIL: port setup\n");
-		return 1;
-	}
+	REQUIRE(pmd_test_port_start(port, mp, RING, RTE_ETH_TX_OFFLOAD_MULTI_SEGS, 0) == 0, "port setup");
 	/* pkt_len claims 60 bytes, the one segment holds 10. */
 	pkts[0] = seg_alloc(mp, 10, 0xaa);
 	pkts[0]->pkt_len = 60;
@@ -124,7 +124,7 @@ bad_mbufs(const char *prog, const char *mode)
 	      pmd_test_xstat(port, "dev_errors"));
 	CHECK(pmd_test_xstat(port, "dev_tx_packets") == 4, "device TX: %" PRIu64,
 	      pmd_test_xstat(port, "dev_tx_packets"));
-	printf("bad-mbufs %s: %d failure(s)\n", mode, pmd_test_failures);
+	printf("bad-mbufs %s: %u failure(s)\n", mode, test_failures);
 	return pmd_test_finish(port);
 }
 
@@ -139,10 +139,7 @@ long_chain(const char *prog)
 
 	pmd_test_eal_init(prog, "backend=loopback,tx_mode=dma,dev_burst_max=4");
 	mp = pmd_test_pool(2048);
-	if (pmd_test_port_start(port, mp, RING, RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0) {
-		printf("FAIL: port setup\n");
-		return 1;
-	}
+	REQUIRE(pmd_test_port_start(port, mp, RING, RTE_ETH_TX_OFFLOAD_MULTI_SEGS, 0) == 0, "port setup");
 	for (i = 0; i < NB; i++)
 		pkts[i] = frame_alloc(mp, SEGS, SEG_LEN);
 	send_all(port, pkts, NB);
@@ -152,7 +149,7 @@ long_chain(const char *prog)
 	CHECK(pmd_test_xstat(port, "tx_doorbells") >= NB * SEGS / BUDGET,
 	      "a doorbell per %u descriptors at most (%" PRIu64 " doorbells)", BUDGET,
 	      pmd_test_xstat(port, "tx_doorbells"));
-	printf("long-chain: %d failure(s)\n", pmd_test_failures);
+	printf("long-chain: %u failure(s)\n", test_failures);
 	return pmd_test_finish(port);
 }
 
@@ -176,7 +173,7 @@ rx_free_thresh(const char *prog)
 	rxconf.rx_free_thresh = 32;
 	CHECK(rte_eth_rx_queue_setup(port, 0, 64, 0, &rxconf, mp) == 0,
 	      "threshold below the ring accepted");
-	printf("rx-free-thresh: %d failure(s)\n", pmd_test_failures);
+	printf("rx-free-thresh: %u failure(s)\n", test_failures);
 	return pmd_test_finish(port);
 }
 
@@ -187,14 +184,58 @@ remove_started(const char *prog)
 
 	pmd_test_eal_init(prog, "backend=gen");
 	mp = pmd_test_pool(2048);
-	if (pmd_test_port_start(0, mp, RING, 0) != 0) {
-		printf("FAIL: port setup\n");
-		return 1;
-	}
+	REQUIRE(pmd_test_port_start(0, mp, RING, 0, 0) == 0, "port setup");
 	/* No stop, no close: the vdev's remove must do both, in order. */
 	CHECK(rte_eal_cleanup() == 0, "EAL cleanup with the port started");
-	printf("remove-started: %d failure(s)\n", pmd_test_failures);
-	return pmd_test_failures ? 1 : 0;
+	printf("remove-started: %u failure(s)\n", test_failures);
+	return test_exit_status(NULL);
+}
+
+static int
+rss_config(const char *prog, const char *interface)
+{
+	struct rte_eth_conf conf = { .rxmode.mq_mode = RTE_ETH_MQ_RX_RSS,
+				     .rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_NONFRAG_IPV4_UDP };
+	struct rte_eth_rss_reta_entry64 reta[2] = { { .mask = 1 }, { .mask = 0 } };
+	uint8_t key[41] = { 1 }, got_key[40];
+	struct rte_eth_rss_conf rss = { .rss_key = key, .rss_key_len = 41 };
+	char devargs[64];
+	uint16_t port = 0;
+
+	snprintf(devargs, sizeof(devargs), "backend=loopback,interface=%s", interface);
+	pmd_test_eal_init(prog, devargs);
+	if (strcmp(interface, "1.0") == 0) {
+		/* Hash types the device does not offer ethdev refuses itself. */
+		conf.rx_adv_conf.rss_conf.rss_hf = 0;
+		CHECK(rte_eth_dev_configure(port, 2, 2, &conf) == -ENOTSUP,
+		      "RSS refused by a device of interface 1.0");
+		printf("rss-config 1.0: %u failure(s)\n", test_failures);
+		return pmd_test_finish(port);
+	}
+	conf.rx_adv_conf.rss_conf = rss;
+	CHECK(rte_eth_dev_configure(port, 2, 2, &conf) != 0, "a 41-byte key refused at configure");
+	conf.rx_adv_conf.rss_conf = (struct rte_eth_rss_conf){ .rss_hf = RTE_ETH_RSS_NONFRAG_IPV4_UDP };
+	REQUIRE(rte_eth_dev_configure(port, 2, 2, &conf) == 0, "configure with RSS");
+	CHECK(rte_eth_dev_rss_hash_update(port, &rss) == -EINVAL, "a 41-byte key refused");
+	rss.rss_key_len = 40;
+	rss.rss_hf = RTE_ETH_RSS_L2_PAYLOAD;
+	CHECK(rte_eth_dev_rss_hash_update(port, &rss) != 0, "a hash type not offered refused");
+	reta[0].reta[0] = 2;
+	CHECK(rte_eth_dev_rss_reta_update(port, reta, 128) == -EINVAL,
+	      "a table entry naming RX queue 2 of 2 refused");
+	reta[0].reta[0] = 1;
+	CHECK(rte_eth_dev_rss_reta_update(port, reta, 64) == -EINVAL, "a table of 64 refused");
+	CHECK(rte_eth_dev_rss_reta_update(port, reta, 128) == 0, "entry 0 to queue 1 taken");
+	reta[0].reta[0] = 0;
+	CHECK(rte_eth_dev_rss_reta_query(port, reta, 128) == 0 && reta[0].reta[0] == 1,
+	      "entry 0 reads back queue 1 (%u)", reta[0].reta[0]);
+	rss = (struct rte_eth_rss_conf){ .rss_key = got_key, .rss_key_len = sizeof(got_key) };
+	CHECK(rte_eth_dev_rss_hash_conf_get(port, &rss) == 0 &&
+	      rss.rss_hf == RTE_ETH_RSS_NONFRAG_IPV4_UDP && got_key[0] == 0x6d,
+	      "the configured types and the default key read back (hf 0x%" PRIx64 ", key[0] 0x%x)",
+	      rss.rss_hf, got_key[0]);
+	printf("rss-config: %u failure(s)\n", test_failures);
+	return pmd_test_finish(port);
 }
 
 /*
@@ -216,10 +257,7 @@ big_burst(const char *prog, const char *mode)
 	snprintf(devargs, sizeof(devargs), "backend=sink,tx_mode=%s", mode);
 	pmd_test_eal_init(prog, devargs);
 	mp = pmd_test_pool(2048);
-	if (pmd_test_port_start(port, mp, RING, 0) != 0) {
-		printf("FAIL: port setup\n");
-		return 1;
-	}
+	REQUIRE(pmd_test_port_start(port, mp, RING, 0, 0) == 0, "port setup");
 	for (i = 0; i < NB; i++)
 		pkts[i] = frame_alloc(mp, 1, 64);
 	sent = rte_eth_tx_burst(port, 0, pkts, NB);
@@ -231,7 +269,7 @@ big_burst(const char *prog, const char *mode)
 		rte_delay_ms(1);
 	CHECK(pmd_test_xstat(port, "dev_tx_packets") == NB, "device TX: %" PRIu64,
 	      pmd_test_xstat(port, "dev_tx_packets"));
-	printf("big-burst %s: %d failure(s)\n", mode, pmd_test_failures);
+	printf("big-burst %s: %u failure(s)\n", mode, test_failures);
 	return pmd_test_finish(port);
 }
 
@@ -254,10 +292,7 @@ rx_pool_exhausted(const char *prog)
 
 	pmd_test_eal_init(prog, "backend=gen");
 	mp = pmd_test_pool(POOL);
-	if (pmd_test_port_start(port, mp, RING, 0) != 0) {
-		printf("FAIL: port setup\n");
-		return 1;
-	}
+	REQUIRE(pmd_test_port_start(port, mp, RING, 0, 0) == 0, "port setup");
 	deadline = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
 	while (rte_get_timer_cycles() < deadline &&
 	       (rte_eth_stats_get(port, &stats) != 0 || stats.rx_nombuf == 0))
@@ -277,7 +312,7 @@ rx_pool_exhausted(const char *prog)
 	}
 	CHECK(resumed >= 4096, "reception resumed once the frames went back (%u frames)",
 	      resumed);
-	printf("rx-pool-exhausted: %d failure(s)\n", pmd_test_failures);
+	printf("rx-pool-exhausted: %u failure(s)\n", test_failures);
 	return pmd_test_finish(port);
 }
 
@@ -320,8 +355,8 @@ device_limits(void)
 		      cases[i].ring, cases[i].mtu, cases[i].burst, why ? why : "usable",
 		      cases[i].usable ? "usable" : "refused");
 	}
-	printf("device-limits: %d failure(s)\n", pmd_test_failures);
-	return pmd_test_failures ? 1 : 0;
+	printf("device-limits: %u failure(s)\n", test_failures);
+	return test_exit_status(NULL);
 }
 
 int
@@ -343,7 +378,10 @@ main(int argc, char **argv)
 		return big_burst(argv[0], argv[2]);
 	if (strcmp(c, "rx-pool-exhausted") == 0)
 		return rx_pool_exhausted(argv[0]);
+	if (strcmp(c, "rss-config") == 0 && argc > 2)
+		return rss_config(argv[0], argv[2]);
 	printf("usage: %s bad-mbufs push|dma | long-chain | rx-free-thresh | remove-started | "
-	       "device-limits | big-burst push|dma | rx-pool-exhausted\n", argv[0]);
+	       "device-limits | big-burst push|dma | rx-pool-exhausted | rss-config 1.0|1.1\n",
+	       argv[0]);
 	return 2;
 }

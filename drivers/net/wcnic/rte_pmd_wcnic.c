@@ -14,7 +14,7 @@ rte_pmd_wcnic_get_port_info(uint16_t port_id, struct rte_pmd_wcnic_port_info *in
 	if (info == NULL)
 		return -EINVAL;
 	dev = &rte_eth_devices[port_id];
-	if (dev->dev_ops != &wcnic_eth_dev_ops)
+	if (!wcnic_ethdev_is_ours(dev))
 		return -ENOTSUP;
 	*info = wcnic_adapter(dev)->info;
 	return 0;

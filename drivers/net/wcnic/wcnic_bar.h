@@ -7,8 +7,10 @@
 #ifndef WCNIC_BAR_H
 #define WCNIC_BAR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_io.h>
 
 #include "wc_barrier.h"
@@ -17,7 +19,31 @@
 struct wcnic_bar {
 	uint8_t *base;
 	size_t len;
+	bool simulated; /* behind the write-combining simulator (wc_sim=) */
 };
+
+/*
+ * One register store into the BAR: a plain store, or on a simulated BAR
+ * a store into the simulated WC buffers (wc_sim_store()), where it waits
+ * for a fence like a real WC store would.
+ */
+static __rte_always_inline void
+wcnic_bar_store32(volatile uint32_t *reg, uint32_t val, bool simulated)
+{
+	if (unlikely(simulated))
+		wc_sim_store(reg, &val, sizeof(val));
+	else
+		rte_write32_relaxed(val, reg);
+}
+
+static inline void
+wcnic_bar_store64(volatile uint64_t *reg, uint64_t val, bool simulated)
+{
+	if (unlikely(simulated))
+		wc_sim_store(reg, &val, sizeof(val));
+	else
+		rte_write64_relaxed(val, reg);
+}
 
 /*
  * Reads of device-written registers carry a read barrier after the load
@@ -49,14 +75,14 @@ wcnic_bar_read64(const struct wcnic_bar *bar, uint32_t off)
 static inline void
 wcnic_bar_write32(const struct wcnic_bar *bar, uint32_t off, uint32_t val)
 {
-	rte_write32_relaxed(val, bar->base + off);
+	wcnic_bar_store32((volatile uint32_t *)(bar->base + off), val, bar->simulated);
 	wc_barrier_flush_wc_store();
 }
 
 static inline void
 wcnic_bar_write64(const struct wcnic_bar *bar, uint32_t off, uint64_t val)
 {
-	rte_write64_relaxed(val, bar->base + off);
+	wcnic_bar_store64((volatile uint64_t *)(bar->base + off), val, bar->simulated);
 	wc_barrier_flush_wc_store();
 }
 
@@ -68,11 +94,11 @@ wcnic_bar_write64(const struct wcnic_bar *bar, uint32_t off, uint64_t val)
  */
 static __rte_always_inline void
 wcnic_doorbell(volatile uint32_t *doorbell, uint16_t *seq, uint16_t index, bool needs_store_fence,
-	       bool doorbell_wc)
+	       bool doorbell_wc, bool simulated)
 {
 	wc_barrier_before_doorbell(needs_store_fence);
 	(*seq)++;
-	rte_write32_relaxed(WCNIC_DB_VALUE(*seq, index), doorbell);
+	wcnic_bar_store32(doorbell, WCNIC_DB_VALUE(*seq, index), simulated);
 	if (doorbell_wc)
 		wc_barrier_flush_wc_store();
 }

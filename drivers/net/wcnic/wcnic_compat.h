@@ -74,6 +74,22 @@ typedef struct rte_eth_stats wcnic_qstats_t;
 #endif
 
 /*
+ * dev_supported_ptypes_get: 24.03 gave it a second parameter, where the
+ * driver puts how many packet types its list has (the list needs no
+ * RTE_PTYPE_UNKNOWN at its end any more); before, the list ends with
+ * RTE_PTYPE_UNKNOWN. The operation is declared with WCNIC_PTYPES_PARAM
+ * after its dev parameter, and hands WCNIC_PTYPES_COUNT, a size_t *, to
+ * whatever fills in the list.
+ */
+#if RTE_VERSION >= RTE_VERSION_NUM(24, 3, 0, 0)
+#define WCNIC_PTYPES_PARAM , size_t *no_of_elements
+#define WCNIC_PTYPES_COUNT no_of_elements
+#else
+#define WCNIC_PTYPES_PARAM
+#define WCNIC_PTYPES_COUNT (&(size_t){ 0 })
+#endif
+
+/*
  * Devargs handlers see a bare key ("queues" without "=N") as a NULL value
  * and explain what is missing. 24.11 made rte_kvargs_process() refuse a
  * bare key silently, before any handler runs; rte_kvargs_process_opt(),
@@ -87,6 +103,38 @@ wcnic_kvargs_process(const struct rte_kvargs *kvlist, const char *key, arg_handl
 	return rte_kvargs_process_opt(kvlist, key, handler, opaque);
 #else
 	return rte_kvargs_process(kvlist, key, handler, opaque);
+#endif
+}
+
+/*
+ * Fast-path functions the driver does not implement (queue counts,
+ * descriptor status, TX prepare, mbuf recycling). Before 25.11 ethdev
+ * checks them for NULL (-ENOTSUP, or nothing to prepare); 25.11 calls them
+ * unchecked and gives a port its dummies when the primary allocates it,
+ * not when a secondary process attaches to it, where an unset one is a
+ * call to address 0 (dpdk-proc-info --show-port asks rte_eth_rx_queue_count()).
+ * A secondary process's port gets the dummies here.
+ */
+static inline void
+wcnic_fast_path_dummies(struct rte_eth_dev *dev)
+{
+#if RTE_VERSION >= RTE_VERSION_NUM(25, 11, 0, 0)
+	if (dev->tx_pkt_prepare == NULL)
+		dev->tx_pkt_prepare = rte_eth_tx_pkt_prepare_dummy;
+	if (dev->rx_queue_count == NULL)
+		dev->rx_queue_count = rte_eth_queue_count_dummy;
+	if (dev->tx_queue_count == NULL)
+		dev->tx_queue_count = rte_eth_queue_count_dummy;
+	if (dev->rx_descriptor_status == NULL)
+		dev->rx_descriptor_status = rte_eth_descriptor_status_dummy;
+	if (dev->tx_descriptor_status == NULL)
+		dev->tx_descriptor_status = rte_eth_descriptor_status_dummy;
+	if (dev->recycle_tx_mbufs_reuse == NULL)
+		dev->recycle_tx_mbufs_reuse = rte_eth_recycle_tx_mbufs_reuse_dummy;
+	if (dev->recycle_rx_descriptors_refill == NULL)
+		dev->recycle_rx_descriptors_refill = rte_eth_recycle_rx_descriptors_refill_dummy;
+#else
+	RTE_SET_USED(dev);
 #endif
 }
 

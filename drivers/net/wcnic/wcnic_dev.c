@@ -13,21 +13,11 @@
 
 #define WCNIC_HANDSHAKE_TIMEOUT_MS 1000
 
-static const char *const error_names[] = {
-	[WCNIC_ERR_NONE] = "none",
-	[WCNIC_ERR_BAD_IOVA] = "DMA address outside granted memory",
-	[WCNIC_ERR_BAD_LENGTH] = "bad length",
-	[WCNIC_ERR_DOORBELL_RANGE] = "doorbell past the ring or moving back",
-	[WCNIC_ERR_BAD_DESCRIPTOR] = "malformed descriptor",
-	[WCNIC_ERR_TX_BURST] = "more entries than the per-doorbell budget",
-	[WCNIC_ERR_BAD_CONFIG] = "configuration rejected",
-	[WCNIC_ERR_QUEUE_DISABLED] = "doorbell changed on a stopped ring",
-};
-
-static const char *
-error_name(uint32_t code)
+const char *
+wcnic_dev_error_text(uint32_t code, char *buf, size_t size)
 {
-	return code < RTE_DIM(error_names) ? error_names[code] : "unknown error code";
+	snprintf(buf, size, "%s (%s)", wcnic_error_name(code), wcnic_error_meaning(code));
+	return buf;
 }
 
 /*
@@ -56,10 +46,11 @@ void
 wcnic_dev_log_error(const struct wcnic_adapter *ad, uint16_t port_id)
 {
 	uint32_t code = wcnic_bar_read32(&ad->bar, WCNIC_REG_ERROR_CODE);
+	char text[96];
 	uint32_t q;
 
-	WCNIC_LOG(ERR, "port %u: device error %u (%s) on queue %d, info 0x%" PRIx64,
-		  port_id, code, error_name(code),
+	WCNIC_LOG(ERR, "port %u: device error %u, %s, on queue %d, info 0x%" PRIx64,
+		  port_id, code, wcnic_dev_error_text(code, text, sizeof(text)),
 		  (int)wcnic_bar_read32(&ad->bar, WCNIC_REG_ERROR_QUEUE),
 		  wcnic_bar_read64(&ad->bar, WCNIC_REG_ERROR_INFO));
 	for (q = 0; q < ad->max_queues; q++) {
@@ -69,8 +60,8 @@ wcnic_dev_log_error(const struct wcnic_adapter *ad, uint16_t port_id)
 			WCNIC_LOG(ERR, "port %u: queue %u stopped%s%s: %s", port_id, q,
 				  (sts & WCNIC_QSTS_TX_STOPPED_ERR) ? " TX" : "",
 				  (sts & WCNIC_QSTS_RX_STOPPED_ERR) ? " RX" : "",
-				  error_name(wcnic_bar_read32(&ad->bar, WCNIC_QUEUE_CFG_OFF(q) +
-							      WCNIC_QREG_ERROR)));
+				  wcnic_dev_error_text(wcnic_bar_read32(&ad->bar, WCNIC_QUEUE_CFG_OFF(q) +
+							      WCNIC_QREG_ERROR), text, sizeof(text)));
 	}
 }
 
@@ -132,7 +123,7 @@ wcnic_dev_limits_problem(const struct wcnic_adapter *ad)
 		return "no queue (MAX_QUEUES 0)";
 	if (ad->max_ring_size < WCNIC_MIN_RING_SIZE || !rte_is_power_of_2(ad->max_ring_size))
 		return "MAX_RING_SIZE is not a power of two of at least WCNIC_MIN_RING_SIZE (64)";
-	if (ad->max_mtu < RTE_ETHER_MIN_MTU)
+	if (ad->max_mtu < WCNIC_MIN_MTU)
 		return "MAX_MTU below the Ethernet minimum (68)";
 	if (ad->tx_burst_max == 0)
 		return "no entry allowed per doorbell (TX_BURST_MAX 0)";
@@ -226,9 +217,9 @@ wcnic_dev_choose_tx_mode(struct wcnic_adapter *ad, const char *name)
 }
 
 uint64_t
-wcnic_dev_features_for_mode(const struct wcnic_adapter *ad)
+wcnic_dev_features_for_mode(const struct wcnic_adapter *ad, uint64_t rx_features)
 {
-	uint64_t want = WCNIC_F_MULTI_SEG | WCNIC_F_PROMISC |
+	uint64_t want = WCNIC_F_MULTI_SEG | WCNIC_F_PROMISC | rx_features |
 		(ad->info.tx_mode == RTE_PMD_WCNIC_TX_PUSH ?
 		 WCNIC_F_TX_PUSH | entry_feature(ad->args.entry_size) : WCNIC_F_TX_DMA);
 

@@ -36,11 +36,16 @@ void wcnic_dev_log_error(const struct wcnic_adapter *ad, uint16_t port_id);
 /* Log a device error once, the first time it is seen (polled from stats/link). */
 void wcnic_dev_check_error(struct wcnic_adapter *ad, uint16_t port_id);
 
+/* An error code for a reader, "bad_iova (DMA address outside granted
+ * memory)", in buf; returns buf. */
+const char *wcnic_dev_error_text(uint32_t code, char *buf, size_t size);
+
 /* Pick the TX mode from tx_mode=, the features offered and the BAR's memory
  * type; -ENOTSUP when what was asked cannot run on this device. */
 int wcnic_dev_choose_tx_mode(struct wcnic_adapter *ad, const char *name);
 
-/* DRV_FEATURES for the chosen TX mode. */
-uint64_t wcnic_dev_features_for_mode(const struct wcnic_adapter *ad);
+/* DRV_FEATURES for the chosen TX mode, plus the receive features the port
+ * uses (WCNIC_F_RX_SCATTER, WCNIC_F_RSS) where the device offers them. */
+uint64_t wcnic_dev_features_for_mode(const struct wcnic_adapter *ad, uint64_t rx_features);
 
 #endif /* WCNIC_DEV_H */

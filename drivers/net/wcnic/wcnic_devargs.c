@@ -13,7 +13,7 @@
 static const char *const wcnic_valid_args[] = {
 	WCNIC_ARG_TX_MODE, WCNIC_ARG_QUEUES, WCNIC_ARG_ENTRY_SIZE,
 	WCNIC_ARG_BACKEND, WCNIC_ARG_MAC, WCNIC_ARG_DEV_BURST, WCNIC_ARG_WC_STORE,
-	WCNIC_ARG_FAULT, NULL,
+	WCNIC_ARG_FAULT, WCNIC_ARG_WC_SIM, WCNIC_ARG_INTERFACE, WCNIC_ARG_GEN, NULL,
 };
 
 static const char *const tx_mode_names[] = {
@@ -193,6 +193,24 @@ bad:
 	return -EINVAL;
 }
 
+/* wc_sim=SEED: the in-process BAR behind simulated write-combining. */
+static int
+parse_wc_sim(const char *key, const char *value, void *opaque)
+{
+	struct wcnic_devargs *args = opaque;
+	unsigned long seed;
+
+	if (!has_value(key, value))
+		return -EINVAL;
+	if (parse_uint(value, &seed) != 0) {
+		WCNIC_LOG(ERR, "%s=%s: expected a seed, a decimal number", key, value);
+		return -EINVAL;
+	}
+	args->wc_sim = true;
+	args->wc_sim_seed = seed;
+	return 0;
+}
+
 static void
 devargs_defaults(struct wcnic_devargs *args)
 {
@@ -201,6 +219,44 @@ devargs_defaults(struct wcnic_devargs *args)
 	args->queues = 0; /* every queue pair the device offers */
 	args->entry_size = WCNIC_PUSH_ENTRY_128;
 	args->backend = WCNIC_BACKEND_SINK;
+	args->interface_minor = WCNIC_VERSION_MINOR;
+}
+
+/* The device interface the in-process model implements: 1.0 or this one. */
+static int
+parse_interface(const char *key, const char *value, void *opaque)
+{
+	uint32_t *minor = opaque;
+
+	if (!has_value(key, value))
+		return -EINVAL;
+	if (strcmp(value, "1.0") == 0) {
+		*minor = 0;
+		return 0;
+	}
+	if (strcmp(value, RTE_STR(WCNIC_VERSION_MAJOR) "." RTE_STR(WCNIC_VERSION_MINOR)) == 0) {
+		*minor = WCNIC_VERSION_MINOR;
+		return 0;
+	}
+	WCNIC_LOG(ERR, "%s=%s: expected 1.0 or %u.%u", key, value, WCNIC_VERSION_MAJOR,
+		  WCNIC_VERSION_MINOR);
+	return -EINVAL;
+}
+
+/* The gen back end's frames: IPv4/UDP only, or the mixed kinds (gen_mix). */
+static int
+parse_gen(const char *key, const char *value, void *opaque)
+{
+	bool *mix = opaque;
+
+	if (!has_value(key, value))
+		return -EINVAL;
+	if (strcmp(value, "udp") == 0 || strcmp(value, "mix") == 0) {
+		*mix = strcmp(value, "mix") == 0;
+		return 0;
+	}
+	WCNIC_LOG(ERR, "%s=%s: expected udp or mix", key, value);
+	return -EINVAL;
 }
 
 int
@@ -222,10 +278,14 @@ wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
 	}
 	if (!vdev && (rte_kvargs_count(kvlist, WCNIC_ARG_BACKEND) != 0 ||
 		      rte_kvargs_count(kvlist, WCNIC_ARG_DEV_BURST) != 0 ||
-		      rte_kvargs_count(kvlist, WCNIC_ARG_FAULT) != 0)) {
-		WCNIC_LOG(ERR, "%s: %s=, %s= and %s= apply to the in-process device (net_wcnic "
-			  "vdev) only", devargs->name, WCNIC_ARG_BACKEND, WCNIC_ARG_DEV_BURST,
-			  WCNIC_ARG_FAULT);
+		      rte_kvargs_count(kvlist, WCNIC_ARG_FAULT) != 0 ||
+		      rte_kvargs_count(kvlist, WCNIC_ARG_WC_SIM) != 0 ||
+		      rte_kvargs_count(kvlist, WCNIC_ARG_INTERFACE) != 0 ||
+		      rte_kvargs_count(kvlist, WCNIC_ARG_GEN) != 0)) {
+		WCNIC_LOG(ERR, "%s: %s=, %s=, %s=, %s=, %s= and %s= apply to the in-process device "
+			  "(net_wcnic vdev) only", devargs->name, WCNIC_ARG_BACKEND,
+			  WCNIC_ARG_DEV_BURST, WCNIC_ARG_FAULT, WCNIC_ARG_WC_SIM,
+			  WCNIC_ARG_INTERFACE, WCNIC_ARG_GEN);
 		ret = -EINVAL;
 		goto out;
 	}
@@ -246,6 +306,13 @@ wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
 		ret = wcnic_kvargs_process(kvlist, WCNIC_ARG_WC_STORE, parse_wc_store, args);
 	if (ret == 0)
 		ret = wcnic_kvargs_process(kvlist, WCNIC_ARG_FAULT, parse_fault, args);
+	if (ret == 0)
+		ret = wcnic_kvargs_process(kvlist, WCNIC_ARG_WC_SIM, parse_wc_sim, args);
+	if (ret == 0)
+		ret = wcnic_kvargs_process(kvlist, WCNIC_ARG_INTERFACE, parse_interface,
+					   &args->interface_minor);
+	if (ret == 0)
+		ret = wcnic_kvargs_process(kvlist, WCNIC_ARG_GEN, parse_gen, &args->gen_mix);
 	if (ret != 0)
 		ret = -EINVAL;
 out:

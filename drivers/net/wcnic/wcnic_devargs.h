@@ -20,6 +20,9 @@
 #define WCNIC_ARG_DEV_BURST   "dev_burst_max"
 #define WCNIC_ARG_WC_STORE    "wc_store"
 #define WCNIC_ARG_FAULT       "fault"
+#define WCNIC_ARG_WC_SIM      "wc_sim"
+#define WCNIC_ARG_INTERFACE   "interface"
+#define WCNIC_ARG_GEN         "gen"
 
 /* What the user asked for; the mode a port runs also depends on its BAR. */
 enum wcnic_tx_mode_request {
@@ -36,6 +39,10 @@ struct wcnic_devargs {
 	uint16_t dev_burst_max;      /* in-process model: TX_BURST_MAX, 0 = default */
 	enum wcnic_model_fault fault; /* in-process model: a fault to play ... */
 	uint64_t fault_after_tx;     /* ... after this many packets */
+	bool wc_sim;                 /* in-process model: simulated WC BAR (wc_sim.h) */
+	uint64_t wc_sim_seed;        /* ... its eviction order */
+	uint32_t interface_minor;    /* in-process model: device interface 1.<this> */
+	bool gen_mix;                /* in-process model: gen back end's mixed frames */
 	bool wc_store_set;
 	enum wc_store_variant wc_store; /* push-mode line stores; default: widest */
 	bool mac_set;
@@ -45,7 +52,7 @@ struct wcnic_devargs {
 /*
  * Parse a device's arguments into args, starting from the defaults.
  * vdev says whether the device is the in-process model (backend=,
- * dev_burst_max= and fault= are only meaningful there). Returns 0, or -EINVAL after
+ * dev_burst_max=, fault=, wc_sim=, interface= and gen= are only meaningful there). Returns 0, or -EINVAL after
  * logging which argument is wrong and what is accepted.
  */
 int wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
@@ -63,8 +70,22 @@ int wcnic_devargs_parse(const struct rte_devargs *devargs, bool vdev,
 	WCNIC_DEVARGS_PCI_HELP " " \
 	WCNIC_ARG_BACKEND "=sink|loopback|gen " \
 	WCNIC_ARG_DEV_BURST "=<1-32768> " \
-	WCNIC_ARG_FAULT "=error:<packets>|wedge:<packets>"
+	WCNIC_ARG_FAULT "=error:<packets>|wedge:<packets> " \
+	WCNIC_ARG_WC_SIM "=<seed> " \
+	WCNIC_ARG_INTERFACE "=1.0|1.1 " \
+	WCNIC_ARG_GEN "=udp|mix"
 
 const char *wcnic_tx_mode_request_name(enum wcnic_tx_mode_request req);
+
+/*
+ * The line store push entries are written with: wc_store= if given, the
+ * widest this CPU has otherwise. One answer for the queues, the simulated
+ * BAR and what the port reports about itself.
+ */
+static inline enum wc_store_variant
+wcnic_devargs_wc_store(const struct wcnic_devargs *args)
+{
+	return args->wc_store_set ? args->wc_store : wc_store_best();
+}
 
 #endif /* WCNIC_DEVARGS_H */

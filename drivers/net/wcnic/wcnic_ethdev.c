@@ -10,6 +10,7 @@
 #include "wcnic_compat.h"
 #include "wcnic_dev.h"
 #include "wcnic_ethdev.h"
+#include "wcnic_info.h"
 #include "wcnic_log.h"
 
 RTE_LOG_REGISTER(wcnic_logtype, pmd.net.wcnic, NOTICE);
@@ -22,20 +23,15 @@ port_queues(const struct rte_eth_dev *dev)
 	return RTE_MAX(dev->data->nb_rx_queues, dev->data->nb_tx_queues);
 }
 
-static uint32_t
-max_frame_len(uint16_t mtu)
-{
-	return (uint32_t)mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN;
-}
-
 static int
 wcnic_dev_configure(struct rte_eth_dev *dev)
 {
 	struct wcnic_adapter *ad = wcnic_adapter(dev);
 	const struct rte_eth_conf *conf = &dev->data->dev_conf;
 
-	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE) {
-		WCNIC_LOG(ERR, "port %u: RX multi-queue mode %d not supported (no RSS)",
+	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE &&
+	    conf->rxmode.mq_mode != RTE_ETH_MQ_RX_RSS) {
+		WCNIC_LOG(ERR, "port %u: RX multi-queue mode %d not supported (none or RSS)",
 			  dev->data->port_id, conf->rxmode.mq_mode);
 		return -ENOTSUP;
 	}
@@ -44,7 +40,7 @@ wcnic_dev_configure(struct rte_eth_dev *dev)
 			  dev->data->port_id, port_queues(dev), ad->args.queues);
 		return -EINVAL;
 	}
-	return 0;
+	return wcnic_rss_configure(dev);
 }
 
 static int
@@ -59,12 +55,22 @@ wcnic_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_rx_queues = ad->args.queues;
 	info->max_tx_queues = ad->args.queues;
 	info->max_mac_addrs = 1;
-	info->min_mtu = RTE_ETHER_MIN_MTU;
+	info->min_mtu = WCNIC_MIN_MTU;
 	info->max_mtu = ad->max_mtu;
-	info->max_rx_pktlen = max_frame_len(ad->max_mtu);
+	info->max_rx_pktlen = WCNIC_MAX_FRAME_FOR_MTU(ad->max_mtu);
 	info->min_rx_bufsize = WCNIC_MIN_RX_BUF_SIZE;
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE |
-				(max_segs > 1 ? RTE_ETH_TX_OFFLOAD_MULTI_SEGS : 0);
+				(max_segs > 1 ? RTE_ETH_TX_OFFLOAD_MULTI_SEGS : 0) |
+				((ad->dev_features & WCNIC_F_TX_CSUM) ? WCNIC_TX_CSUM_OFFLOADS : 0);
+	info->rx_offload_capa = ((ad->dev_features & WCNIC_F_RX_SCATTER) ?
+				 RTE_ETH_RX_OFFLOAD_SCATTER : 0) |
+				((ad->dev_features & WCNIC_F_RSS) ? RTE_ETH_RX_OFFLOAD_RSS_HASH : 0) |
+				((ad->dev_features & WCNIC_F_RX_CSUM) ? WCNIC_RX_CSUM_OFFLOADS : 0);
+	info->flow_type_rss_offloads = wcnic_rss_offloads(ad);
+	if (info->flow_type_rss_offloads != 0) {
+		info->hash_key_size = WCNIC_RSS_KEY_SIZE;
+		info->reta_size = WCNIC_RSS_RETA_SIZE;
+	}
 	info->rx_desc_lim = (struct rte_eth_desc_lim){
 		.nb_max = ad->max_ring_size, .nb_min = WCNIC_MIN_RING_SIZE, .nb_align = 1,
 	};
@@ -87,7 +93,28 @@ wcnic_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	return 0;
 }
 
-/* Every configured queue set up, and RX buffers that hold a whole frame. */
+/*
+ * Whether the port receives frames over several buffers: when the
+ * application asks for the scatter offload, or when a frame of the MTU does
+ * not fit one buffer of some queue and the device can scatter (as NICs
+ * users know do, so that --max-pkt-len=9018 works with 2 KB mbufs).
+ */
+static bool
+rx_scatter_needed(struct rte_eth_dev *dev)
+{
+	struct wcnic_adapter *ad = wcnic_adapter(dev);
+	uint16_t q;
+
+	if (dev->data->dev_conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_SCATTER)
+		return true;
+	for (q = 0; q < dev->data->nb_rx_queues; q++)
+		if (ad->rxqs[q]->buf_size < WCNIC_MAX_FRAME_FOR_MTU(dev->data->mtu))
+			return true;
+	return false;
+}
+
+/* Every configured queue set up; RX buffers that hold a whole frame unless
+ * the device scatters. Decides dev->data->scattered_rx. */
 static int
 check_queues(struct rte_eth_dev *dev)
 {
@@ -105,15 +132,37 @@ check_queues(struct rte_eth_dev *dev)
 			WCNIC_LOG(ERR, "port %u: RX queue %u not set up", dev->data->port_id, q);
 			return -EINVAL;
 		}
-		if (ad->rxqs[q]->buf_size < max_frame_len(dev->data->mtu)) {
-			WCNIC_LOG(ERR, "port %u: RX queue %u buffers hold %u bytes, MTU %u needs %u "
-				  "(no RX scatter): use larger mbufs or a smaller MTU",
-				  dev->data->port_id, q, ad->rxqs[q]->buf_size, dev->data->mtu,
-				  max_frame_len(dev->data->mtu));
+	}
+	dev->data->scattered_rx = rx_scatter_needed(dev);
+	if (!dev->data->scattered_rx || (ad->dev_features & WCNIC_F_RX_SCATTER))
+		return 0;
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		if (ad->rxqs[q]->buf_size < WCNIC_MAX_FRAME_FOR_MTU(dev->data->mtu)) {
+			WCNIC_LOG(ERR, "port %u: RX queue %u buffers hold %u bytes, MTU %u needs %u, "
+				  "and the device does not offer RX scatter: use larger mbufs or "
+				  "a smaller MTU", dev->data->port_id, q, ad->rxqs[q]->buf_size,
+				  dev->data->mtu, WCNIC_MAX_FRAME_FOR_MTU(dev->data->mtu));
 			return -EINVAL;
 		}
 	}
-	return 0;
+	WCNIC_LOG(ERR, "port %u: the scatter offload was asked but the device does not offer "
+		  "RX scatter", dev->data->port_id);
+	return -ENOTSUP;
+}
+
+/*
+ * The checksum features of interface 1.1 the port's offloads call for, of
+ * those the device offers: TX checksum insertion, RX packet types and
+ * checksum status. Without them the device does neither, at no cost.
+ */
+static uint64_t
+csum_features(struct rte_eth_dev *dev)
+{
+	const struct rte_eth_conf *conf = &dev->data->dev_conf;
+	uint64_t want = ((conf->txmode.offloads & WCNIC_TX_CSUM_OFFLOADS) ? WCNIC_F_TX_CSUM : 0) |
+			((conf->rxmode.offloads & WCNIC_RX_CSUM_OFFLOADS) ? WCNIC_F_RX_CSUM : 0);
+
+	return wcnic_adapter(dev)->dev_features & want;
 }
 
 static void
@@ -137,12 +186,32 @@ set_queue_states(struct rte_eth_dev *dev, uint8_t state)
 		dev->data->tx_queue_state[q] = state;
 }
 
+/* The burst functions for the port's TX mode and RX scatter (each process
+ * sets its own: they are per-process pointers). */
+static void
+select_burst_functions(struct rte_eth_dev *dev)
+{
+	const struct wcnic_adapter *ad = wcnic_adapter(dev);
+
+	bool tx_csum = (csum_features(dev) & WCNIC_F_TX_CSUM) != 0;
+
+	dev->rx_pkt_burst = dev->data->scattered_rx ? wcnic_recv_scattered : wcnic_recv;
+	/* Checksum requests go to the device only from the _csum bursts: the
+	 * others stay as they were without the offloads. */
+	if (ad->info.tx_mode == RTE_PMD_WCNIC_TX_PUSH)
+		dev->tx_pkt_burst = tx_csum ? wcnic_xmit_push_csum : wcnic_xmit_push;
+	else
+		dev->tx_pkt_burst = tx_csum ? wcnic_xmit_dma_csum : wcnic_xmit_dma;
+	dev->tx_pkt_prepare = wcnic_tx_prepare;
+}
+
 /* Program the device from the port's configuration and start it (spec 6.3-6.4). */
 static int
 wcnic_dev_start(struct rte_eth_dev *dev)
 {
 	struct wcnic_adapter *ad = wcnic_adapter(dev);
 	uint16_t nb_queues = port_queues(dev), q;
+	uint64_t csum = csum_features(dev);
 	uint32_t flags = 0;
 	int ret;
 
@@ -154,7 +223,11 @@ wcnic_dev_start(struct rte_eth_dev *dev)
 	if (ret != 0)
 		return ret;
 
-	wcnic_bar_write64(&ad->bar, WCNIC_REG_DRV_FEATURES, wcnic_dev_features_for_mode(ad));
+	wcnic_bar_write64(&ad->bar, WCNIC_REG_DRV_FEATURES,
+			  wcnic_dev_features_for_mode(ad,
+				(dev->data->scattered_rx ? WCNIC_F_RX_SCATTER : 0) |
+				(wcnic_rss_accepted(ad) ? WCNIC_F_RSS : 0)) | csum);
+	wcnic_rss_start(ad);
 	wcnic_bar_write32(&ad->bar, WCNIC_REG_NUM_QUEUES, nb_queues);
 	wcnic_bar_write32(&ad->bar, WCNIC_REG_MTU, dev->data->mtu);
 	write_mac(ad);
@@ -162,7 +235,8 @@ wcnic_dev_start(struct rte_eth_dev *dev)
 		uint32_t qctrl = 0;
 
 		if (q < dev->data->nb_tx_queues) {
-			ad->txqs[q]->max_frame_len = (uint16_t)max_frame_len(dev->data->mtu);
+			ad->txqs[q]->max_frame_len = (uint16_t)WCNIC_MAX_FRAME_FOR_MTU(dev->data->mtu);
+			ad->txqs[q]->csum = (csum & WCNIC_F_TX_CSUM) != 0;
 			wcnic_tx_queue_hw_start(ad, ad->txqs[q]);
 			qctrl |= WCNIC_QCTRL_TX_ENABLE;
 		}
@@ -184,15 +258,16 @@ wcnic_dev_start(struct rte_eth_dev *dev)
 
 	for (q = 0; q < dev->data->nb_rx_queues; q++)
 		wcnic_rx_queue_post_initial(ad->rxqs[q]);
-	dev->rx_pkt_burst = wcnic_recv;
-	dev->tx_pkt_burst = ad->info.tx_mode == RTE_PMD_WCNIC_TX_PUSH ? wcnic_xmit_push
-								       : wcnic_xmit_dma;
+	select_burst_functions(dev);
 	set_queue_states(dev, RTE_ETH_QUEUE_STATE_STARTED);
 	dev->data->dev_link.link_status = RTE_ETH_LINK_UP;
 	ad->started = true;
 	wcnic_watchdog_start(dev);
-	WCNIC_LOG(INFO, "port %u started: %u queue(s), TX mode %s", dev->data->port_id,
-		  nb_queues, rte_pmd_wcnic_tx_mode_name(ad->info.tx_mode));
+	WCNIC_LOG(INFO, "port %u started: %u queue(s), TX mode %s, MTU %u%s%s%s", dev->data->port_id,
+		  nb_queues, rte_pmd_wcnic_tx_mode_name(ad->info.tx_mode), dev->data->mtu,
+		  dev->data->scattered_rx ? ", RX scattered" : "",
+		  (csum & WCNIC_F_TX_CSUM) ? ", TX checksums" : "",
+		  (csum & WCNIC_F_RX_CSUM) ? ", RX checksums and packet types" : "");
 	return 0;
 }
 
@@ -288,7 +363,7 @@ stats_fill(struct rte_eth_dev *dev, struct rte_eth_stats *stats, wcnic_qstats_t 
 		stats->opackets += txq->stats.packets;
 		stats->obytes += txq->stats.bytes;
 		stats->oerrors += txq->stats.oversize_drops + txq->stats.runt_drops +
-				  txq->stats.seg_drops;
+				  txq->stats.seg_drops + txq->stats.csum_drops;
 		if (qstats != NULL && q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
 			qstats->q_opackets[q] = txq->stats.packets;
 			qstats->q_obytes[q] = txq->stats.bytes;
@@ -335,9 +410,9 @@ wcnic_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 		WCNIC_LOG(ERR, "port %u: stop the port before changing the MTU", dev->data->port_id);
 		return -EBUSY;
 	}
-	if (mtu < RTE_ETHER_MIN_MTU || mtu > ad->max_mtu) {
+	if (mtu < WCNIC_MIN_MTU || mtu > ad->max_mtu) {
 		WCNIC_LOG(ERR, "port %u: MTU %u outside %u..%u", dev->data->port_id, mtu,
-			  RTE_ETHER_MIN_MTU, ad->max_mtu);
+			  WCNIC_MIN_MTU, ad->max_mtu);
 		return -EINVAL;
 	}
 	return 0; /* written to the device at start */
@@ -387,6 +462,7 @@ wcnic_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid, struct rte_eth_rxq_inf
 	qinfo->mp = rxq->mp;
 	qinfo->nb_desc = rxq->nb_desc;
 	qinfo->rx_buf_size = rxq->buf_size;
+	qinfo->scattered_rx = dev->data->scattered_rx;
 	qinfo->conf.rx_free_thresh = rxq->refill_threshold;
 }
 
@@ -394,6 +470,12 @@ static void
 wcnic_txq_info_get(struct rte_eth_dev *dev, uint16_t qid, struct rte_eth_txq_info *qinfo)
 {
 	qinfo->nb_desc = wcnic_adapter(dev)->txqs[qid]->nb_slots;
+}
+
+static const uint32_t *
+wcnic_dev_supported_ptypes_get(struct rte_eth_dev *dev WCNIC_PTYPES_PARAM)
+{
+	return wcnic_ptypes(dev, WCNIC_PTYPES_COUNT);
 }
 
 const struct eth_dev_ops wcnic_eth_dev_ops = {
@@ -422,7 +504,64 @@ const struct eth_dev_ops wcnic_eth_dev_ops = {
 	.tx_done_cleanup = wcnic_tx_done_cleanup,
 	.rxq_info_get = wcnic_rxq_info_get,
 	.txq_info_get = wcnic_txq_info_get,
+	.rss_hash_update = wcnic_rss_hash_update,
+	.rss_hash_conf_get = wcnic_rss_hash_conf_get,
+	.reta_update = wcnic_rss_reta_update,
+	.reta_query = wcnic_rss_reta_query,
+	.rx_burst_mode_get = wcnic_rx_burst_mode_get,
+	.tx_burst_mode_get = wcnic_tx_burst_mode_get,
+	.fw_version_get = wcnic_fw_version_get,
+	.eth_dev_priv_dump = wcnic_priv_dump,
+	.dev_supported_ptypes_get = wcnic_dev_supported_ptypes_get,
 };
+
+/*
+ * What a secondary process may do with a port: look at it (information,
+ * link, statistics, queue and RSS settings). Changing it stays with the
+ * primary, which owns the device; ethdev answers -ENOTSUP for the rest.
+ */
+static const struct eth_dev_ops wcnic_eth_dev_ops_secondary = {
+	.dev_infos_get = wcnic_dev_infos_get,
+	.link_update = wcnic_link_update,
+	.stats_get = wcnic_stats_get,
+	.xstats_get = wcnic_xstats_get,
+	.xstats_get_names = wcnic_xstats_get_names,
+	.rxq_info_get = wcnic_rxq_info_get,
+	.txq_info_get = wcnic_txq_info_get,
+	.rss_hash_conf_get = wcnic_rss_hash_conf_get,
+	.reta_query = wcnic_rss_reta_query,
+	.rx_burst_mode_get = wcnic_rx_burst_mode_get,
+	.tx_burst_mode_get = wcnic_tx_burst_mode_get,
+	.fw_version_get = wcnic_fw_version_get,
+	.eth_dev_priv_dump = wcnic_priv_dump,
+};
+
+bool
+wcnic_ethdev_is_ours(const struct rte_eth_dev *dev)
+{
+	return dev->dev_ops == &wcnic_eth_dev_ops || dev->dev_ops == &wcnic_eth_dev_ops_secondary;
+}
+
+int
+wcnic_ethdev_attach_secondary(const char *name, struct rte_device *device)
+{
+	struct rte_eth_dev *dev = rte_eth_dev_attach_secondary(name);
+
+	if (dev == NULL) {
+		WCNIC_LOG(ERR, "%s: the primary process has no such port", name);
+		return -ENODEV;
+	}
+	/* The adapter, its queues and the BAR are shared memory at the same
+	 * addresses in every process; the function pointers are not. */
+	dev->device = device;
+	dev->dev_ops = &wcnic_eth_dev_ops_secondary;
+	select_burst_functions(dev);
+	wcnic_fast_path_dummies(dev);
+	rte_eth_dev_probing_finish(dev);
+	WCNIC_LOG(INFO, "%s: port %u attached in a secondary process", name,
+		  dev->data->port_id);
+	return 0;
+}
 
 static void
 read_device_mac(struct wcnic_adapter *ad)
@@ -526,6 +665,9 @@ wcnic_ethdev_remove(const char *name)
 
 	if (dev == NULL)
 		return 0; /* closed already: the close released the device */
+	/* A secondary process only lets go of its view of the port. */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return rte_eth_dev_release_port(dev);
 	/* ethdev refuses to close a started port: stop it first, or the
 	 * device could outlive the memory it works on. */
 	ret = rte_eth_dev_stop(dev->data->port_id);

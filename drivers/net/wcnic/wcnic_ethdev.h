@@ -14,6 +14,7 @@
 #include "wcnic_bar.h"
 #include "wcnic_devargs.h"
 #include "wcnic_hw.h"
+#include "wcnic_rss.h"
 
 /* Per-queue software counters, exposed as stats and xstats. */
 struct wcnic_txq_stats {
@@ -25,6 +26,7 @@ struct wcnic_txq_stats {
 	uint64_t oversize_drops; /* frame longer than the port's limit */
 	uint64_t runt_drops;     /* frame shorter than an Ethernet header */
 	uint64_t seg_drops;      /* more segments than the device takes */
+	uint64_t csum_drops;     /* a checksum request the device would refuse */
 };
 
 struct wcnic_rxq_stats {
@@ -66,12 +68,14 @@ struct wcnic_txq {
 	bool dma_addr_is_va;                /* IOVA the device sees = virtual */
 	bool db_needs_store_fence;          /* wc_doorbell_needs_store_fence() */
 	bool bar_is_wc;                     /* doorbell flushed after (wc_barrier.h) */
+	bool bar_simulated;                 /* doorbell through wc_sim_store() */
 	bool fast_free;                     /* MBUF_FAST_FREE: one pool, refcnt 1 */
 	struct wcnic_txq_stats stats;
 
 	const struct rte_memzone *mz;       /* desc ring + head write-back */
 	uint16_t queue_id;
 	uint16_t port_id;
+	bool csum;                          /* TX checksum offloads on (wcnic_tx_prepare()) */
 	uint8_t push_stage[WCNIC_PUSH_STAGE_BYTES] __rte_cache_aligned;
 } __rte_cache_aligned;
 
@@ -90,6 +94,7 @@ struct wcnic_rxq {
 	uint16_t refill_threshold;
 	bool dma_addr_is_va;
 	bool bar_is_wc;                     /* descriptors: wc_doorbell_needs_store_fence() */
+	bool bar_simulated;                 /* doorbell through wc_sim_store() */
 	struct wcnic_rxq_stats stats;
 
 	const struct rte_memzone *mz;       /* desc ring + completion ring */
@@ -100,7 +105,7 @@ struct wcnic_rxq {
 struct wcnic_adapter;
 
 /* Device counters exposed as xstats (wcnic_xstats.c). */
-#define WCNIC_DEV_XSTATS 9
+#define WCNIC_DEV_XSTATS 12
 
 /* What differs between the in-process device and a PCI device. */
 struct wcnic_transport_ops {
@@ -139,7 +144,9 @@ struct wcnic_adapter {
 	bool wedged;                          /* device did not stop or reset */
 	bool error_logged;                    /* STATUS.ERROR already reported */
 	struct wcnic_watchdog wd;             /* while started (wcnic_watchdog.c) */
-	uint64_t dev_xstats_offset[WCNIC_DEV_XSTATS]; /* see wcnic_xstats.c */
+	uint64_t dev_xstats_offset[WCNIC_DEV_XSTATS]; /* see wcnic_xstats_get() */
+	struct wc_sim_stats sim_xstats_base;  /* wc_sim_stats() at the last reset */
+	struct wcnic_rss rss;                 /* wcnic_rss.c */
 	struct wcnic_txq *txqs[WCNIC_MAX_QUEUES];
 	struct wcnic_rxq *rxqs[WCNIC_MAX_QUEUES];
 };
@@ -166,13 +173,21 @@ int wcnic_ethdev_probe_finish(struct rte_eth_dev *dev, const char *name, const c
 void wcnic_watchdog_start(struct rte_eth_dev *dev);
 void wcnic_watchdog_stop(struct rte_eth_dev *dev);
 
-/* A front end's remove: stop and close the port named, if still open. */
+/* A front end's probe in a secondary process: the primary's port named,
+ * with the operations that only look at it. */
+int wcnic_ethdev_attach_secondary(const char *name, struct rte_device *device);
+
+/* A front end's remove: stop and close the port named, if still open (in a
+ * secondary process: release its view of the port). */
 int wcnic_ethdev_remove(const char *name);
 extern const struct eth_dev_ops wcnic_eth_dev_ops;
+/* Whether a port is a net_wcnic port, in the primary or a secondary process. */
+bool wcnic_ethdev_is_ours(const struct rte_eth_dev *dev);
 
 #define WCNIC_RX_FREE_THRESH_DEFAULT 32
 
-/* Queues (wcnic_txq.c, wcnic_rxq.c). */
+/* Queues: the ethdev queue setup and release ops, their reset and start on the
+ * device, and TX completion cleanup. */
 int wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 			 unsigned int socket_id, const struct rte_eth_txconf *conf);
 void wcnic_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
@@ -190,7 +205,22 @@ void wcnic_rx_queue_reset(struct wcnic_rxq *rxq);
 /* Burst functions. */
 uint16_t wcnic_xmit_push(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
 uint16_t wcnic_xmit_dma(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
+/* The same for a port with TX checksum offloads: the mbufs' requests go
+ * to the device (interface 1.1). */
+uint16_t wcnic_xmit_push_csum(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t wcnic_xmit_dma_csum(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
+/* tx_prepare: the offload flags and lengths the device takes (rte_errno
+ * ENOTSUP, EINVAL at the first packet it would not). */
+uint16_t wcnic_tx_prepare(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
+/* The TX and RX checksum offloads of interface 1.1, and packet types. */
+#define WCNIC_TX_CSUM_OFFLOADS (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM | \
+				RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
+#define WCNIC_RX_CSUM_OFFLOADS (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM | \
+				RTE_ETH_RX_OFFLOAD_TCP_CKSUM)
+const uint32_t *wcnic_ptypes(const struct rte_eth_dev *dev, size_t *count);
 uint16_t wcnic_recv(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts);
+/* The same when a frame may span several buffers (RX scatter). */
+uint16_t wcnic_recv_scattered(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts);
 
 /* xstats (wcnic_xstats.c). */
 int wcnic_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats, unsigned int n);

@@ -94,7 +94,7 @@ wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 {
 	struct wcnic_adapter *ad = wcnic_adapter(dev);
 	bool push = ad->info.tx_mode == RTE_PMD_WCNIC_TX_PUSH;
-	enum wc_store_variant wc_store = ad->args.wc_store_set ? ad->args.wc_store : wc_store_best();
+	enum wc_store_variant wc_store = wcnic_devargs_wc_store(&ad->args);
 	enum wc_mem_type bar_mem = ad->info.mem_type == RTE_PMD_WCNIC_MEM_WC ? WC_MEM_WC : WC_MEM_UC;
 	uint16_t nb_slots = push ? WCNIC_PUSH_RING_BYTES / ad->args.entry_size : nb_desc;
 	size_t ring_len = push ? 0 : RTE_ALIGN_CEIL(nb_slots * sizeof(struct wcnic_tx_desc),
@@ -121,15 +121,18 @@ wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->head_wb = (const uint32_t *)((uint8_t *)txq->mz->addr + ring_len);
 	txq->push_ring = ad->bar.base + WCNIC_PUSH_RING_OFF(qid);
 	txq->doorbell = (volatile uint32_t *)(ad->bar.base + WCNIC_DB_TX_OFF(qid));
-	txq->copy_lines = wc_store_copy_fn(wc_store);
+	/* A simulated BAR takes whole lines through the simulator, which runs
+	 * the port's variant to learn what its stores cover. */
+	txq->copy_lines = ad->bar.simulated ? wc_sim_copy_lines : wc_store_copy_fn(wc_store);
 	txq->nb_slots = nb_slots;
 	txq->mask = nb_slots - 1;
 	txq->entry_size = ad->args.entry_size;
 	txq->burst_max = ad->tx_burst_max;
-	txq->max_frame_len = (uint16_t)(dev->data->mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN);
+	txq->max_frame_len = (uint16_t)WCNIC_MAX_FRAME_FOR_MTU(dev->data->mtu);
 	txq->max_segs = (ad->dev_features & WCNIC_F_MULTI_SEG) ? WCNIC_TX_MAX_SEGS : 1;
 	txq->dma_addr_is_va = ad->dma_addr_is_va;
 	txq->bar_is_wc = ad->info.mem_type == RTE_PMD_WCNIC_MEM_WC;
+	txq->bar_simulated = ad->bar.simulated;
 	/* Push entries are BAR stores of the line copier's kind, DMA
 	 * descriptors plain stores to host memory. */
 	txq->db_needs_store_fence = push ?
@@ -265,6 +268,7 @@ wcnic_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	rxq->refill_threshold = free_thresh;
 	rxq->dma_addr_is_va = ad->dma_addr_is_va;
 	rxq->bar_is_wc = ad->info.mem_type == RTE_PMD_WCNIC_MEM_WC;
+	rxq->bar_simulated = ad->bar.simulated;
 	rxq->queue_id = qid;
 	rxq->port_id = dev->data->port_id;
 	dev->data->rx_queues[qid] = rxq;

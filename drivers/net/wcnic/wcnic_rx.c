@@ -3,11 +3,13 @@
  * RX: buffers are posted in a host-memory ring; the device writes each
  * frame into the next buffer and then a completion (length + phase bit)
  * into the completion ring. The driver polls completions in host memory
- * and refills in bulk, with one doorbell per refill.
+ * and refills in bulk, with one doorbell per refill. With RX scatter a
+ * frame spans consecutive buffers, the last completion flagged LAST.
  */
 #include <rte_mbuf.h>
 
 #include "wcnic_ethdev.h"
+#include "wcnic_rx_csum.h"
 
 static __rte_always_inline uint64_t
 rx_buf_dma_addr(const struct wcnic_rxq *rxq, struct rte_mbuf *m)
@@ -26,40 +28,43 @@ rx_desc_write(struct wcnic_rx_desc *desc, uint64_t iova)
 /*
  * Post up to n fresh buffers with one doorbell; wcnic_doorbell() orders the
  * descriptor stores before it, since the device may read the descriptors
- * as soon as it sees the doorbell. When the pool cannot give n at once,
- * a smaller batch is tried, so a nearly empty pool slows RX down rather
- * than stopping it.
+ * as soon as it sees the doorbell. The mbufs go straight into the software
+ * ring, in at most two runs (it wraps), so a burst of scattered frames
+ * that took many buffers gets them all back at once. When the pool cannot
+ * give a run, a few buffers are tried, so a nearly empty pool slows RX
+ * down rather than stopping it.
  */
 static uint16_t
 rx_refill(struct wcnic_rxq *rxq, uint16_t n)
 {
-	struct rte_mbuf *bufs[64];
-	uint16_t i;
+	uint16_t done = 0;
 
-	n = RTE_MIN(n, (uint16_t)RTE_DIM(bufs));
-	if (unlikely(rte_pktmbuf_alloc_bulk(rxq->mp, bufs, n) != 0)) {
-		rxq->stats.alloc_failures++;
-		n = RTE_MIN(n, (uint16_t)4);
-		if (rte_pktmbuf_alloc_bulk(rxq->mp, bufs, n) != 0)
-			return 0;
-	}
-	for (i = 0; i < n; i++) {
+	while (done < n) {
 		uint16_t slot = rxq->posted & rxq->mask;
+		uint16_t run = RTE_MIN((uint16_t)(n - done), (uint16_t)(rxq->nb_desc - slot));
+		bool short_of_mbufs = false;
+		uint16_t i;
 
-		rxq->sw_ring[slot] = bufs[i];
-		rx_desc_write(&rxq->desc_ring[slot], rx_buf_dma_addr(rxq, bufs[i]));
-		rxq->posted++;
+		if (unlikely(rte_pktmbuf_alloc_bulk(rxq->mp, &rxq->sw_ring[slot], run) != 0)) {
+			rxq->stats.alloc_failures++;
+			short_of_mbufs = true;
+			run = RTE_MIN(run, (uint16_t)4);
+			if (rte_pktmbuf_alloc_bulk(rxq->mp, &rxq->sw_ring[slot], run) != 0)
+				break;
+		}
+		for (i = 0; i < run; i++)
+			rx_desc_write(&rxq->desc_ring[slot + i],
+				      rx_buf_dma_addr(rxq, rxq->sw_ring[slot + i]));
+		rxq->posted += run;
+		done += run;
+		if (short_of_mbufs)
+			break;
 	}
 	/* Descriptors in host memory, plain stores, before the doorbell. */
-	wcnic_doorbell(rxq->doorbell, &rxq->db_seq, rxq->posted, rxq->bar_is_wc, rxq->bar_is_wc);
-	return n;
-}
-
-/* WCNIC_RX_PHASE_OF(next, nb_desc) for a power-of-two ring, without a division. */
-static __rte_always_inline uint16_t
-rx_expected_phase(const struct wcnic_rxq *rxq)
-{
-	return (rxq->next & rxq->nb_desc) ? 0 : WCNIC_RXC_PHASE;
+	if (done != 0)
+		wcnic_doorbell(rxq->doorbell, &rxq->db_seq, rxq->posted, rxq->bar_is_wc,
+			       rxq->bar_is_wc, rxq->bar_simulated);
+	return done;
 }
 
 void
@@ -70,41 +75,110 @@ wcnic_rx_queue_post_initial(struct wcnic_rxq *rxq)
 			break;
 }
 
+/* Completion of index i, if the device has written it in this lap: its flags. */
+static __rte_always_inline bool
+rx_cmpl_ready(const struct wcnic_rxq *rxq, uint16_t i, uint16_t *flags)
+{
+	const struct wcnic_rx_cmpl *cmpl = &rxq->cmpl_ring[i & rxq->mask];
+
+	*flags = __atomic_load_n(&cmpl->flags, __ATOMIC_RELAXED);
+	/* WCNIC_RX_PHASE_OF(i, nb_desc) for a power-of-two ring, without a division. */
+	return (*flags & WCNIC_RXC_PHASE) == ((i & rxq->nb_desc) ? 0 : WCNIC_RXC_PHASE);
+}
+
+/* The mbuf of buffer i, holding the completion's length of frame bytes. */
+static __rte_always_inline struct rte_mbuf *
+rx_buffer_take(const struct wcnic_rxq *rxq, uint16_t i)
+{
+	struct rte_mbuf *m = rxq->sw_ring[i & rxq->mask];
+
+	/* Posted mbufs come from rte_pktmbuf_alloc_bulk(): already reset. */
+	m->data_len = rte_le_to_cpu_16(rxq->cmpl_ring[i & rxq->mask].len);
+	return m;
+}
+
+/* The head of a frame: its port, and the RSS hash when the device gave one
+ * (only with RSS accepted, so a port without RSS pays one test). */
+static __rte_always_inline void
+rx_frame_head(const struct wcnic_rxq *rxq, struct rte_mbuf *m, uint16_t i, uint16_t flags)
+{
+	m->port = rxq->port_id;
+	if (flags & WCNIC_RXC_HASH_MASK) {
+		m->hash.rss = rte_le_to_cpu_32(rxq->cmpl_ring[i & rxq->mask].hash);
+		m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+	}
+}
+
+/* Refill in batches (one allocation and one doorbell each), count. */
+static __rte_always_inline uint16_t
+rx_burst_end(struct wcnic_rxq *rxq, uint16_t nb_rx, uint64_t bytes)
+{
+	uint16_t empty = rxq->nb_desc - (uint16_t)(rxq->posted - rxq->next);
+
+	if (empty >= rxq->refill_threshold)
+		rx_refill(rxq, empty);
+	rxq->stats.packets += nb_rx;
+	rxq->stats.bytes += bytes;
+	return nb_rx;
+}
+
 uint16_t
 wcnic_recv(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct wcnic_rxq *rxq = queue;
-	uint16_t nb_rx = 0, empty;
+	uint16_t nb_rx = 0, flags;
 	uint64_t bytes = 0;
 
-	while (nb_rx < nb_pkts) {
-		const struct wcnic_rx_cmpl *cmpl = &rxq->cmpl_ring[rxq->next & rxq->mask];
-		uint16_t flags = __atomic_load_n(&cmpl->flags, __ATOMIC_RELAXED);
+	/* The device writes the frame, then the completion with this lap's
+	 * phase: len and the frame only after seeing the phase. */
+	while (nb_rx < nb_pkts && rx_cmpl_ready(rxq, rxq->next, &flags)) {
 		struct rte_mbuf *m;
-		uint16_t len;
 
-		/* The device writes the frame, then the completion with this
-		 * lap's phase: len and the frame only after seeing the phase. */
-		if ((flags & WCNIC_RXC_PHASE) != rx_expected_phase(rxq))
-			break;
 		wc_barrier_device_read();
-		len = rte_le_to_cpu_16(cmpl->len);
-		/* Posted mbufs come from rte_pktmbuf_alloc_bulk(): already reset. */
-		m = rxq->sw_ring[rxq->next & rxq->mask];
-		m->data_len = len;
-		m->pkt_len = len;
-		m->port = rxq->port_id;
+		m = rx_buffer_take(rxq, rxq->next);
+		wcnic_rx_csum_ptype(m, flags);
+		m->pkt_len = m->data_len;
+		rx_frame_head(rxq, m, rxq->next, flags);
 		pkts[nb_rx++] = m;
-		bytes += len;
+		bytes += m->pkt_len;
 		rxq->next++;
 	}
+	return rx_burst_end(rxq, nb_rx, bytes);
+}
 
-	/* Refill in batches: one allocation and one doorbell per batch. */
-	empty = rxq->nb_desc - (uint16_t)(rxq->posted - rxq->next);
-	if (empty >= rxq->refill_threshold)
-		rx_refill(rxq, empty);
+uint16_t
+wcnic_recv_scattered(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct wcnic_rxq *rxq = queue;
+	uint16_t nb_rx = 0, flags;
+	uint64_t bytes = 0;
 
-	rxq->stats.packets += nb_rx;
-	rxq->stats.bytes += bytes;
-	return nb_rx;
+	while (nb_rx < nb_pkts && rx_cmpl_ready(rxq, rxq->next, &flags)) {
+		struct rte_mbuf *head, *tail;
+		uint16_t i = rxq->next;
+
+		/* The device writes a frame's later completions before its
+		 * first (spec 11.4): after this barrier they are all visible. */
+		wc_barrier_device_read();
+		head = rx_buffer_take(rxq, i);
+		wcnic_rx_csum_ptype(head, flags);
+		head->pkt_len = head->data_len;
+		head->nb_segs = 1;
+		rx_frame_head(rxq, head, i, flags);
+		tail = head;
+		while (!(flags & WCNIC_RXC_LAST)) {
+			/* A device that completed the first buffer before the
+			 * others: take the frame at a later call, whole. */
+			if (!rx_cmpl_ready(rxq, ++i, &flags))
+				return rx_burst_end(rxq, nb_rx, bytes);
+			tail->next = rx_buffer_take(rxq, i);
+			tail = tail->next;
+			head->pkt_len += tail->data_len;
+			head->nb_segs++;
+		}
+		pkts[nb_rx++] = head;
+		bytes += head->pkt_len;
+		rxq->next = i + 1;
+	}
+	return rx_burst_end(rxq, nb_rx, bytes);
 }

@@ -6,6 +6,8 @@
 #ifndef WCNIC_TX_COMMON_H
 #define WCNIC_TX_COMMON_H
 
+#include <assert.h>
+
 #include <rte_mbuf.h>
 
 #include "wcnic_ethdev.h"
@@ -15,7 +17,7 @@ static __rte_always_inline void
 wcnic_tx_doorbell(struct wcnic_txq *txq)
 {
 	wcnic_doorbell(txq->doorbell, &txq->db_seq, txq->tail, txq->db_needs_store_fence,
-		       txq->bar_is_wc);
+		       txq->bar_is_wc, txq->bar_simulated);
 	txq->stats.doorbells++;
 }
 
@@ -109,9 +111,9 @@ wcnic_tx_reclaim(struct wcnic_txq *txq)
 static __rte_always_inline bool
 wcnic_tx_len_ok(struct wcnic_txq *txq, uint32_t pkt_len)
 {
-	if (likely(pkt_len >= RTE_ETHER_HDR_LEN && pkt_len <= txq->max_frame_len))
+	if (likely(pkt_len >= WCNIC_MIN_FRAME_LEN && pkt_len <= txq->max_frame_len))
 		return true;
-	if (pkt_len < RTE_ETHER_HDR_LEN)
+	if (pkt_len < WCNIC_MIN_FRAME_LEN)
 		txq->stats.runt_drops++;
 	else
 		txq->stats.oversize_drops++;
@@ -143,6 +145,72 @@ wcnic_seg_dma_addr(const struct wcnic_txq *txq, const struct rte_mbuf *seg)
 {
 	return txq->dma_addr_is_va ? (uint64_t)(uintptr_t)rte_pktmbuf_mtod(seg, void *)
 				   : rte_mbuf_data_iova(seg);
+}
+
+/*
+ * Checksum offloads (interface 1.1, WCNIC_F_TX_CSUM; wcnic_tx_csum.c).
+ *
+ * An mbuf's request is its L4 checksum flag and its IP_CKSUM, IPV4 and
+ * IPV6 flags, bits 52 to 56 of ol_flags: wcnic_tx_csum_flags[] maps them to
+ * the device's WCNIC_TXF_* bits, 0 for no request, WCNIC_TX_CSUM_NO for a
+ * combination the device does not take (SCTP, an L4 checksum without IPV4,
+ * IPV6 or IP_CKSUM, the IPv4 header checksum of IPv6).
+ */
+#define WCNIC_TX_OL_SHIFT 52
+#define WCNIC_TX_OL_BITS  0x1fu
+#define WCNIC_TX_CSUM_NO  0xffu
+static_assert(RTE_MBUF_F_TX_L4_MASK == 3ULL << WCNIC_TX_OL_SHIFT &&
+	      RTE_MBUF_F_TX_IP_CKSUM == 1ULL << (WCNIC_TX_OL_SHIFT + 2) &&
+	      RTE_MBUF_F_TX_IPV4 == 1ULL << (WCNIC_TX_OL_SHIFT + 3) &&
+	      RTE_MBUF_F_TX_IPV6 == 1ULL << (WCNIC_TX_OL_SHIFT + 4),
+	      "the mbuf's checksum request flags are bits 52 to 56");
+extern const uint8_t wcnic_tx_csum_flags[WCNIC_TX_OL_BITS + 1];
+
+/* A request the device would refuse (wcnic_tx_csum_req()). */
+#define WCNIC_TX_CSUM_REFUSED UINT32_MAX
+
+/*
+ * The checksum request of packet m, whose frame has frame_len bytes, as the
+ * device takes it (spec 18.1, 18.2): 0 for none, else its WCNIC_TXF_* flags
+ * in bits 7:0 and its hdr_lens in bits 23:8; WCNIC_TX_CSUM_REFUSED when the
+ * device would stop the queue over it: flags it does not take, header
+ * lengths outside its limits, or headers longer than the frame. The mbuf's
+ * l2_len and l3_len have the widths of hdr_lens' fields (7 and 9 bits).
+ */
+static __rte_always_inline uint32_t
+wcnic_tx_csum_req(const struct rte_mbuf *m, uint32_t frame_len)
+{
+	uint32_t f = wcnic_tx_csum_flags[(m->ol_flags >> WCNIC_TX_OL_SHIFT) & WCNIC_TX_OL_BITS];
+	uint32_t l2, l3, need;
+	bool l3_ok;
+
+	if (likely(f == 0))
+		return 0;
+	if (unlikely(f == WCNIC_TX_CSUM_NO))
+		return WCNIC_TX_CSUM_REFUSED;
+	l2 = m->l2_len;
+	l3 = m->l3_len;
+	if (f & WCNIC_TXF_IPV6)
+		l3_ok = l3 - WCNIC_TX_IPV6_LEN_MIN <= WCNIC_TX_IPV6_LEN_MAX - WCNIC_TX_IPV6_LEN_MIN &&
+			l3 % 8 == 0;
+	else
+		l3_ok = l3 - WCNIC_TX_IPV4_LEN_MIN <= WCNIC_TX_IPV4_LEN_MAX - WCNIC_TX_IPV4_LEN_MIN &&
+			l3 % 4 == 0;
+	need = l2 + l3 + ((f & WCNIC_TXF_L4_MASK) == WCNIC_TXF_L4_TCP ? WCNIC_TX_TCP_HDR_MIN :
+			  (f & WCNIC_TXF_L4_MASK) == WCNIC_TXF_L4_UDP ? WCNIC_TX_UDP_HDR_LEN : 0);
+	if (unlikely(l2 < WCNIC_TX_L2_LEN_MIN || !l3_ok || need > frame_len))
+		return WCNIC_TX_CSUM_REFUSED;
+	return f | WCNIC_TX_HDR_LENS(l2, l3) << 8;
+}
+
+/* A request the device would refuse: the packet is dropped and counted. */
+static __rte_always_inline bool
+wcnic_tx_csum_refused(struct wcnic_txq *txq, uint32_t req)
+{
+	if (likely(req != WCNIC_TX_CSUM_REFUSED))
+		return false;
+	txq->stats.csum_drops++;
+	return true;
 }
 
 #endif /* WCNIC_TX_COMMON_H */

@@ -8,16 +8,25 @@
  * The common case, a one-segment packet of a length the device accepts,
  * runs in a loop that calls nothing, so its state stays in registers;
  * every other packet is posted out of line (dma_post_any()).
+ *
+ * With TX checksum offloads (interface 1.1) the port runs
+ * wcnic_xmit_dma_csum(): every packet is posted out of line
+ * (dma_post_any_csum()), its checksum request (wcnic_tx_csum_req()) in its
+ * first descriptor. The loop of wcnic_xmit_dma() stays as it is without
+ * the offloads.
  */
 #include "wcnic_tx_common.h"
 
+/* A descriptor; req: the packet's checksum request in its first one, else 0. */
 static __rte_always_inline void
-dma_desc_write(struct wcnic_tx_desc *desc, uint64_t iova, uint16_t len, uint16_t flags)
+dma_desc_write(struct wcnic_tx_desc *desc, uint64_t iova, uint16_t len, uint16_t flags,
+	       uint32_t req)
 {
 	uint64_t *words = (uint64_t *)desc;
 
 	words[0] = rte_cpu_to_le_64(iova);
-	words[1] = rte_cpu_to_le_64((uint64_t)len | (uint64_t)flags << 16); /* rsvd 0 */
+	words[1] = rte_cpu_to_le_64((uint64_t)len | (uint64_t)(flags | (req & 0xffu)) << 16 |
+				    (uint64_t)(req >> 8) << 32);
 }
 
 /* What dma_post_any() did with a packet. */
@@ -33,18 +42,26 @@ struct dma_posted {
  * when the packet alone is longer than the budget. Drops (counted, freed)
  * a packet the device would refuse.
  */
-static __rte_noinline struct dma_posted
-dma_post_any(struct wcnic_txq *txq, struct rte_mbuf *m, unsigned int free_slots,
-	     unsigned int since_doorbell)
+static __rte_always_inline struct dma_posted
+dma_post(struct wcnic_txq *txq, struct rte_mbuf *m, unsigned int free_slots,
+	 unsigned int since_doorbell, const bool csum)
 {
 	struct dma_posted r = { .since_doorbell = since_doorbell };
 	/* Zero-length segments get no descriptor: the device rejects them. */
 	unsigned int needed = wcnic_tx_segs(m, &r.frame_len);
 	struct rte_mbuf *seg;
+	uint32_t req = 0;
 
 	if (unlikely(!wcnic_tx_len_ok(txq, r.frame_len))) {
 		rte_pktmbuf_free(m);
 		return r;
+	}
+	if (csum) {
+		req = wcnic_tx_csum_req(m, r.frame_len);
+		if (wcnic_tx_csum_refused(txq, req)) {
+			rte_pktmbuf_free(m);
+			return r;
+		}
 	}
 	if (unlikely(needed > txq->max_segs)) {
 		txq->stats.seg_drops++;
@@ -72,7 +89,8 @@ dma_post_any(struct wcnic_txq *txq, struct rte_mbuf *m, unsigned int free_slots,
 		}
 		needed--;
 		dma_desc_write(&txq->desc_ring[txq->tail & txq->mask], wcnic_seg_dma_addr(txq, seg),
-			       seg->data_len, needed == 0 ? WCNIC_TXD_EOP : 0);
+			       seg->data_len, needed == 0 ? WCNIC_TXD_EOP : 0, req);
+		req = 0; /* the request is the first descriptor's */
 		txq->tail++;
 		r.since_doorbell++;
 	}
@@ -81,12 +99,26 @@ dma_post_any(struct wcnic_txq *txq, struct rte_mbuf *m, unsigned int free_slots,
 	return r;
 }
 
+static __rte_noinline struct dma_posted
+dma_post_any(struct wcnic_txq *txq, struct rte_mbuf *m, unsigned int free_slots,
+	     unsigned int since_doorbell)
+{
+	return dma_post(txq, m, free_slots, since_doorbell, false);
+}
+
+static __rte_noinline struct dma_posted
+dma_post_any_csum(struct wcnic_txq *txq, struct rte_mbuf *m, unsigned int free_slots,
+		  unsigned int since_doorbell)
+{
+	return dma_post(txq, m, free_slots, since_doorbell, true);
+}
+
 uint16_t
 wcnic_xmit_dma(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct wcnic_txq *txq = queue;
-	/* One unsigned compare for RTE_ETHER_HDR_LEN <= len <= max_frame_len. */
-	const uint32_t len_span = txq->max_frame_len - RTE_ETHER_HDR_LEN;
+	/* One unsigned compare for WCNIC_MIN_FRAME_LEN <= len <= max_frame_len. */
+	const uint32_t len_span = txq->max_frame_len - WCNIC_MIN_FRAME_LEN;
 	struct wcnic_tx_desc *const ring = txq->desc_ring;
 	struct rte_mbuf **const sw_ring = txq->sw_ring;
 	const uint16_t mask = txq->mask;
@@ -109,10 +141,10 @@ wcnic_xmit_dma(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			struct rte_mbuf *m = pkts[i];
 			uint16_t len = m->data_len;
 
-			if (unlikely(m->nb_segs != 1 || (uint32_t)len - RTE_ETHER_HDR_LEN > len_span))
+			if (unlikely(m->nb_segs != 1 || (uint32_t)len - WCNIC_MIN_FRAME_LEN > len_span))
 				break;
 			dma_desc_write(&ring[tail & mask], wcnic_seg_dma_addr(txq, m), len,
-				       WCNIC_TXD_EOP);
+				       WCNIC_TXD_EOP, 0);
 			sw_ring[tail & mask] = m;
 			bytes += len;
 			tail++;
@@ -149,6 +181,38 @@ wcnic_xmit_dma(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	txq->held_mbufs += sent;
 	txq->stats.packets += sent;
 	txq->stats.dma_descs += (uint16_t)(tail - start);
+	txq->stats.bytes += bytes;
+	return i;
+}
+
+/* wcnic_xmit_dma() with checksum requests: every packet out of line. */
+uint16_t
+wcnic_xmit_dma_csum(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct wcnic_txq *txq = queue;
+	unsigned int free_slots, since_doorbell = 0, sent = 0;
+	uint16_t start, i;
+	uint64_t bytes = 0;
+
+	wcnic_tx_reclaim(txq);
+	free_slots = txq->nb_slots - (uint16_t)(txq->tail - txq->head);
+	start = txq->tail;
+	for (i = 0; i < nb_pkts && free_slots != 0; i++) {
+		struct dma_posted r = dma_post_any_csum(txq, pkts[i], free_slots, since_doorbell);
+
+		if (r.descs < 0)
+			break; /* no room for all its descriptors */
+		since_doorbell = r.since_doorbell;
+		free_slots -= r.descs;
+		sent += r.descs != 0;
+		bytes += r.descs != 0 ? r.frame_len : 0;
+	}
+	if (likely(since_doorbell != 0))
+		wcnic_tx_doorbell(txq);
+
+	txq->held_mbufs += sent;
+	txq->stats.packets += sent;
+	txq->stats.dma_descs += (uint16_t)(txq->tail - start);
 	txq->stats.bytes += bytes;
 	return i;
 }

@@ -22,19 +22,30 @@
  * fills it, and a one-segment frame too long for that, run in loops that
  * call nothing, so their state stays in registers; every other packet is
  * built out of line (push_entry_any()).
+ *
+ * With TX checksum offloads (interface 1.1) the port runs
+ * wcnic_xmit_push_csum(): every packet goes the out-of-line way
+ * (push_entry_any_csum()), which puts its checksum request
+ * (wcnic_tx_csum_req()) into the entry's flags and hdr_lens. The loops of
+ * wcnic_xmit_push() stay as they are without the offloads.
  */
 #include <string.h>
 
 #include "wcnic_tx_common.h"
 
-/* The header as two 8-byte stores: no partial-field writes into the entry. */
+/*
+ * The header as two 8-byte stores: no partial-field writes into the entry.
+ * req is the packet's checksum request (wcnic_tx_csum_req(): flags in bits
+ * 7:0, hdr_lens in bits 23:8), 0 for none; cookie and rsvd1 are 0.
+ */
 static __rte_always_inline void
-push_hdr_write(uint8_t *entry, uint16_t pkt_len, uint16_t inline_len, uint8_t nb_sg)
+push_hdr_write(uint8_t *entry, uint16_t pkt_len, uint16_t inline_len, uint8_t nb_sg,
+	       uint32_t req)
 {
-	uint64_t w0 = (uint64_t)pkt_len | (uint64_t)inline_len << 16 | (uint64_t)nb_sg << 32;
+	uint64_t w0 = (uint64_t)pkt_len | (uint64_t)inline_len << 16 | (uint64_t)nb_sg << 32 |
+		      (uint64_t)req << 40;
 	uint64_t *hdr = (uint64_t *)entry;
 
-	/* flags, rsvd0, cookie and rsvd1 are all zero in version 1. */
 	hdr[0] = rte_cpu_to_le_64(w0);
 	hdr[1] = 0;
 }
@@ -84,12 +95,13 @@ push_len_in(struct push_len_range r, uint16_t len)
  * lines (plain moves once inlined) instead of a variable-length copy.
  */
 static __rte_always_inline void
-push_build_inline(const struct rte_mbuf *m, uint16_t len, unsigned int lines, uint8_t *entry)
+push_build_inline(const struct rte_mbuf *m, uint16_t len, unsigned int lines, uint8_t *entry,
+		  uint32_t req)
 {
 	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
 	unsigned int i;
 
-	push_hdr_write(entry, len, len, 0);
+	push_hdr_write(entry, len, len, 0, req);
 	if (unlikely((uint32_t)m->buf_len - m->data_off <
 		     lines * WCNIC_CACHE_LINE - WCNIC_PUSH_HDR_SIZE)) {
 		memcpy(entry + WCNIC_PUSH_HDR_SIZE, data, len);
@@ -118,7 +130,7 @@ push_build_full(const struct rte_mbuf *m, uint16_t len, uint8_t *entry,
 	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
 	unsigned int i;
 
-	push_hdr_write(entry, len, len, 0);
+	push_hdr_write(entry, len, len, 0, 0);
 	memcpy(entry + WCNIC_PUSH_HDR_SIZE, data, WCNIC_CACHE_LINE - WCNIC_PUSH_HDR_SIZE);
 	for (i = 1; i + 1 < entry_size / WCNIC_CACHE_LINE; i++)
 		memcpy(entry + i * WCNIC_CACHE_LINE, data + i * WCNIC_CACHE_LINE - WCNIC_PUSH_HDR_SIZE,
@@ -131,12 +143,14 @@ push_build_full(const struct rte_mbuf *m, uint16_t len, uint8_t *entry,
  * A frame with DMA segments: the first segment's head goes inline, the
  * rest of it and every further non-empty segment become sg elements.
  * Returns the lines to write, or 0 when the frame was dropped (counted):
- * a length the device would refuse, or more segments than an entry holds.
- * The length checked is the sum of the segments, which is what the device
- * sees, not pkt_len, which a malformed mbuf may get wrong.
+ * a length the device would refuse, or more segments than an entry holds,
+ * or (csum) a checksum request it would refuse. The length checked is the
+ * sum of the segments, which is what the device sees, not pkt_len, which a
+ * malformed mbuf may get wrong.
  */
-static unsigned int
-push_build_sg(struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry, uint32_t *frame_len)
+static __rte_always_inline unsigned int
+push_build_sg(struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry, uint32_t *frame_len,
+	      const bool csum)
 {
 	const unsigned int max_sg = WCNIC_PUSH_MAX_SG(txq->entry_size);
 	struct rte_mbuf *seg;
@@ -144,9 +158,15 @@ push_build_sg(struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry, uint32_
 	uint32_t total;
 	/* The segments after the first go by DMA, each non-empty one. */
 	unsigned int nb_sg = wcnic_tx_segs(m, &total) - (first_len != 0), i = 0;
+	uint32_t req = 0;
 
 	if (!wcnic_tx_len_ok(txq, total))
 		return 0;
+	if (csum) {
+		req = wcnic_tx_csum_req(m, total);
+		if (wcnic_tx_csum_refused(txq, req))
+			return 0;
+	}
 	if (first_len > WCNIC_PUSH_INLINE_ROOM(txq->entry_size, nb_sg))
 		nb_sg++; /* the tail of the first segment goes by DMA too */
 	if (nb_sg > max_sg || (nb_sg > 1 && txq->max_segs == 1)) {
@@ -163,7 +183,7 @@ push_build_sg(struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry, uint32_
 	for (seg = m->next; seg != NULL; seg = seg->next)
 		if (seg->data_len != 0)
 			push_sg_write(entry, i++, wcnic_seg_dma_addr(txq, seg), seg->data_len);
-	push_hdr_write(entry, (uint16_t)total, inline_len, (uint8_t)nb_sg);
+	push_hdr_write(entry, (uint16_t)total, inline_len, (uint8_t)nb_sg, req);
 	*frame_len = total;
 	return push_lines(WCNIC_PUSH_HDR_SIZE + nb_sg * WCNIC_SG_SIZE + inline_len);
 }
@@ -182,7 +202,7 @@ push_build_head(const struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry,
 	memcpy(entry + WCNIC_PUSH_HDR_SIZE + WCNIC_SG_SIZE, rte_pktmbuf_mtod(m, const void *),
 	       room);
 	push_sg_write(entry, 0, wcnic_seg_dma_addr(txq, m) + room, m->data_len - room);
-	push_hdr_write(entry, m->data_len, room, 1);
+	push_hdr_write(entry, m->data_len, room, 1, 0);
 	return entry_size / WCNIC_CACHE_LINE;
 }
 
@@ -196,24 +216,35 @@ struct push_built {
 /*
  * Any packet as an entry for slot `tail`: whole inline when it fits,
  * otherwise with DMA segments; or dropped when the device would refuse it.
- * Out of line, so that the loops of push_burst() call nothing.
+ * Out of line (push_entry_any(), push_entry_any_csum()), so that the loops
+ * of push_burst() call nothing.
  */
-static __rte_noinline struct push_built
-push_entry_any(struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry, uint16_t tail)
+static __rte_always_inline struct push_built
+push_entry_build(struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry, uint16_t tail,
+		 const bool csum)
 {
 	struct push_built b = { .frame_len = m->data_len };
 
 	if (m->nb_segs == 1 && m->data_len <= WCNIC_PUSH_INLINE_ROOM(txq->entry_size, 0)) {
+		uint32_t req = 0;
+
 		if (!wcnic_tx_len_ok(txq, m->data_len)) {
 			rte_pktmbuf_free(m);
 			return b;
 		}
+		if (csum) {
+			req = wcnic_tx_csum_req(m, m->data_len);
+			if (wcnic_tx_csum_refused(txq, req)) {
+				rte_pktmbuf_free(m);
+				return b;
+			}
+		}
 		b.lines = push_lines(WCNIC_PUSH_HDR_SIZE + m->data_len);
-		push_build_inline(m, m->data_len, b.lines, entry);
+		push_build_inline(m, m->data_len, b.lines, entry, req);
 		b.free_now = true;
 		return b;
 	}
-	b.lines = push_build_sg(txq, m, entry, &b.frame_len);
+	b.lines = push_build_sg(txq, m, entry, &b.frame_len, csum);
 	if (b.lines == 0) {
 		rte_pktmbuf_free(m);
 		return b;
@@ -222,6 +253,18 @@ push_entry_any(struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry, uint16
 	wcnic_tx_hold(txq, tail, m);
 	txq->held_mbufs++;
 	return b;
+}
+
+static __rte_noinline struct push_built
+push_entry_any(struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry, uint16_t tail)
+{
+	return push_entry_build(txq, m, entry, tail, false);
+}
+
+static __rte_noinline struct push_built
+push_entry_any_csum(struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry, uint16_t tail)
+{
+	return push_entry_build(txq, m, entry, tail, true);
 }
 
 static __rte_always_inline uint8_t *
@@ -255,13 +298,133 @@ push_stage_flush(const struct wcnic_txq *txq, const uint8_t *stage, const uint8_
 }
 
 /*
+ * A chunk of a burst being staged: at most burst_max packets, announced by
+ * one doorbell (a dropped packet takes no entry, so a chunk never announces
+ * more entries than the device's per-doorbell budget). The staged entries
+ * are those of ring slots staged_from onwards, at stage[0 ..].
+ */
+struct push_chunk {
+	struct rte_mbuf **p;          /* the next packet */
+	struct rte_mbuf **end;        /* the chunk's end */
+	uint8_t *entry;               /* the next free entry of the stage */
+	uint16_t staged_from;         /* ring slot of the stage's first entry */
+	uint64_t bytes;               /* frame bytes of the burst so far */
+};
+
+/* Ring slot of the next entry to stage. */
+static __rte_always_inline uint16_t
+push_chunk_tail(const struct wcnic_txq *txq, const struct push_chunk *c,
+		const uint16_t entry_size)
+{
+	return c->staged_from + (uint16_t)((c->entry - txq->push_stage) / entry_size);
+}
+
+/*
+ * Phase 1: a run of one-segment frames that fill all the lines of an entry
+ * (push_build_full()). They now live in the stage: their mbufs go at once.
+ */
+static __rte_always_inline void
+push_stage_full_run(struct wcnic_txq *txq, struct push_chunk *c, struct push_len_range full,
+		    const uint16_t entry_size)
+{
+	struct rte_mbuf **run = c->p;
+
+	for (; c->p != c->end; c->p++) {
+		struct rte_mbuf *m = *c->p;
+		uint16_t len = m->data_len;
+
+		if (unlikely(m->nb_segs != 1 || !push_len_in(full, len)))
+			break;
+		push_build_full(m, len, c->entry, entry_size);
+		c->bytes += len;
+		c->entry += entry_size;
+	}
+	wcnic_tx_free(txq, run, c->p - run);
+}
+
+/*
+ * Phase 2: a run of one-segment frames too long to go whole inline
+ * (push_build_head()). The device reads their rest later: they are held
+ * until the TX head passes them. Returns how many it staged.
+ */
+static __rte_always_inline unsigned int
+push_stage_head_run(struct wcnic_txq *txq, struct push_chunk *c, struct push_len_range head,
+		    const uint16_t entry_size)
+{
+	struct rte_mbuf **run = c->p;
+	uint16_t tail = push_chunk_tail(txq, c, entry_size);
+
+	for (; c->p != c->end; c->p++, tail++) {
+		struct rte_mbuf *m = *c->p;
+		uint16_t len = m->data_len;
+
+		if (unlikely(m->nb_segs != 1 || !push_len_in(head, len)))
+			break;
+		push_build_head(txq, m, c->entry, entry_size);
+		txq->sw_ring[tail & txq->mask] = m;
+		c->bytes += len;
+		c->entry += entry_size;
+	}
+	txq->held_mbufs += c->p - run;
+	return c->p - run;
+}
+
+/*
+ * Phase 3: the next packet, whatever it is (push_entry_any()). An entry
+ * that uses fewer lines than an entry has goes to the ring at once, after
+ * the entries staged before it, so the BAR never sees lines the device
+ * does not read. A frame carried whole inline joins sent_inline, to be
+ * freed after the burst.
+ */
+static __rte_always_inline void
+push_stage_other(struct wcnic_txq *txq, struct push_chunk *c, struct rte_mbuf **sent_inline,
+		 unsigned int *nb_inline, const uint16_t entry_size, const bool csum)
+{
+	uint16_t tail = push_chunk_tail(txq, c, entry_size);
+	struct push_built b = csum ? push_entry_any_csum(txq, *c->p, c->entry, tail) :
+				     push_entry_any(txq, *c->p, c->entry, tail);
+	uint8_t *const stage = txq->push_stage;
+
+	if (b.lines == 0) {
+		c->p++; /* dropped */
+		return;
+	}
+	if (b.free_now)
+		sent_inline[(*nb_inline)++] = *c->p;
+	c->bytes += b.frame_len;
+	c->p++;
+	if (b.lines == entry_size / WCNIC_CACHE_LINE) {
+		c->entry += entry_size;
+		return;
+	}
+	push_stage_flush(txq, stage, c->entry, c->staged_from, entry_size);
+	txq->copy_lines(push_slot(txq, tail, entry_size), c->entry, b.lines);
+	c->staged_from = tail + 1;
+	c->entry = stage;
+}
+
+/*
+ * Phase 4: the chunk's staged entries into the ring, and one doorbell for
+ * everything since the last one (wcnic_tx_doorbell() holds the fences).
+ */
+static __rte_always_inline void
+push_chunk_announce(struct wcnic_txq *txq, struct push_chunk *c, const uint16_t entry_size)
+{
+	uint16_t tail = push_chunk_tail(txq, c, entry_size);
+
+	push_stage_flush(txq, txq->push_stage, c->entry, c->staged_from, entry_size);
+	c->staged_from = tail;
+	c->entry = txq->push_stage;
+	if (likely(tail != txq->tail)) {
+		txq->tail = tail;
+		wcnic_tx_doorbell(txq);
+	}
+}
+
+/*
  * The burst, for one entry size known at compile time, so that line
- * counts and copy sizes are constants.
- *
- * Packets go in chunks of at most burst_max, each announced by its own
- * doorbell: a dropped packet takes no entry, so a chunk never announces
- * more entries than the device's per-doorbell budget. Within a chunk the
- * staged entries are those of slots staged_from onwards, at stage[0 ..].
+ * counts and copy sizes are constants: chunk after chunk, the phases
+ * above until the chunk is staged, then its announcement.
  */
 static __rte_always_inline uint16_t
 push_burst(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
@@ -270,99 +433,77 @@ push_burst(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	const unsigned int entry_lines = entry_size / WCNIC_CACHE_LINE;
 	const uint16_t room = WCNIC_PUSH_INLINE_ROOM(entry_size, 0);
 	/*
-	 * One-segment frames the loops below take: push_build_full() those
-	 * that fill every line of an entry (and are a line long at least),
-	 * up to the inline room; push_build_head() the longer ones. Both stop
-	 * at the port's frame limit: every length they take is one the
-	 * device accepts. Everything else goes to push_entry_any().
+	 * One-segment frames the runs take: phase 1 those that fill every
+	 * line of an entry (and are a line long at least), up to the inline
+	 * room; phase 2 the longer ones. Both stop at the port's frame limit:
+	 * every length they take is one the device accepts. Everything else
+	 * goes to phase 3.
 	 */
 	const struct push_len_range full = push_len_range(
 		RTE_MAX((entry_lines - 1) * WCNIC_CACHE_LINE - WCNIC_PUSH_HDR_SIZE + 1,
 			WCNIC_CACHE_LINE),
 		RTE_MIN(room, txq->max_frame_len));
 	const struct push_len_range head = push_len_range(room + 1, txq->max_frame_len);
-	uint8_t *const stage = txq->push_stage;
 	struct rte_mbuf *sent_inline[WCNIC_TX_FREE_BULK];
-	struct rte_mbuf **p = pkts, **const end = pkts + nb_pkts;
+	struct rte_mbuf **const end = pkts + nb_pkts;
 	unsigned int nb_inline = 0;
-	uint16_t start = txq->tail, staged_from = start, tail;
-	uint64_t bytes = 0;
+	uint16_t start = txq->tail;
+	struct push_chunk c = {
+		.p = pkts, .entry = txq->push_stage, .staged_from = start, .bytes = 0,
+	};
 
-	while (p != end) {
-		struct rte_mbuf **const chunk_end = p + RTE_MIN(end - p, (ptrdiff_t)txq->burst_max);
-		uint8_t *entry = stage;
-
+	while (c.p != end) {
+		c.end = c.p + RTE_MIN(end - c.p, (ptrdiff_t)txq->burst_max);
 		for (;;) {
-			struct rte_mbuf **run = p;
-			struct push_built b;
-
-			for (; p != chunk_end; p++) {
-				struct rte_mbuf *m = *p;
-				uint16_t len = m->data_len;
-
-				if (unlikely(m->nb_segs != 1 || !push_len_in(full, len)))
-					break;
-				push_build_full(m, len, entry, entry_size);
-				bytes += len;
-				entry += entry_size;
-			}
-			/* These frames now live in the stage: their mbufs can go. */
-			wcnic_tx_free(txq, run, p - run);
-			if (p == chunk_end)
+			push_stage_full_run(txq, &c, full, entry_size);
+			if (c.p == c.end)
 				break;
-
-			tail = staged_from + (uint16_t)((entry - stage) / entry_size);
-			for (run = p; p != chunk_end; p++, tail++) {
-				struct rte_mbuf *m = *p;
-				uint16_t len = m->data_len;
-
-				if (unlikely(m->nb_segs != 1 || !push_len_in(head, len)))
+			if (push_stage_head_run(txq, &c, head, entry_size) != 0) {
+				if (c.p == c.end)
 					break;
-				push_build_head(txq, m, entry, entry_size);
-				/* The device reads the rest later: free on completion. */
-				txq->sw_ring[tail & txq->mask] = m;
-				bytes += len;
-				entry += entry_size;
+				continue;
 			}
-			txq->held_mbufs += p - run;
-			if (p == chunk_end)
+			push_stage_other(txq, &c, sent_inline, &nb_inline, entry_size, false);
+			if (c.p == c.end)
 				break;
-			if (p != run)
-				continue;
-
-			b = push_entry_any(txq, *p, entry, tail);
-			if (b.lines == 0) {
-				p++; /* dropped */
-				continue;
-			}
-			if (b.free_now)
-				sent_inline[nb_inline++] = *p;
-			bytes += b.frame_len;
-			p++;
-			if (b.lines == entry_lines) {
-				entry += entry_size;
-				continue;
-			}
-			/* Only the lines it uses, after the entries staged before it. */
-			push_stage_flush(txq, stage, entry, staged_from, entry_size);
-			txq->copy_lines(push_slot(txq, tail, entry_size), entry, b.lines);
-			staged_from = tail + 1;
-			entry = stage;
 		}
-
-		push_stage_flush(txq, stage, entry, staged_from, entry_size);
-		tail = staged_from + (uint16_t)((entry - stage) / entry_size);
-		staged_from = tail;
-		if (likely(tail != txq->tail)) {
-			txq->tail = tail;
-			wcnic_tx_doorbell(txq);
-		}
+		push_chunk_announce(txq, &c, entry_size);
 	}
 
 	wcnic_tx_free(txq, sent_inline, nb_inline);
 	txq->stats.packets += (uint16_t)(txq->tail - start);
 	txq->stats.push_entries += (uint16_t)(txq->tail - start);
-	txq->stats.bytes += bytes;
+	txq->stats.bytes += c.bytes;
+	return nb_pkts;
+}
+
+/*
+ * The burst with checksum requests: every packet through phase 3, whose
+ * out-of-line builder takes any packet and its request.
+ */
+static __rte_always_inline uint16_t
+push_burst_csum(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
+		const uint16_t entry_size)
+{
+	struct rte_mbuf *sent_inline[WCNIC_TX_FREE_BULK];
+	struct rte_mbuf **const end = pkts + nb_pkts;
+	unsigned int nb_inline = 0;
+	uint16_t start = txq->tail;
+	struct push_chunk c = {
+		.p = pkts, .entry = txq->push_stage, .staged_from = start, .bytes = 0,
+	};
+
+	while (c.p != end) {
+		c.end = c.p + RTE_MIN(end - c.p, (ptrdiff_t)txq->burst_max);
+		while (c.p != c.end)
+			push_stage_other(txq, &c, sent_inline, &nb_inline, entry_size, true);
+		push_chunk_announce(txq, &c, entry_size);
+	}
+
+	wcnic_tx_free(txq, sent_inline, nb_inline);
+	txq->stats.packets += (uint16_t)(txq->tail - start);
+	txq->stats.push_entries += (uint16_t)(txq->tail - start);
+	txq->stats.bytes += c.bytes;
 	return nb_pkts;
 }
 
@@ -373,25 +514,47 @@ push_burst_256(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	return push_burst(txq, pkts, nb_pkts, WCNIC_PUSH_ENTRY_256);
 }
 
-uint16_t
-wcnic_xmit_push(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+static __rte_noinline uint16_t
+push_burst_256_csum(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	struct wcnic_txq *txq = queue;
-	uint16_t free_slots;
+	return push_burst_csum(txq, pkts, nb_pkts, WCNIC_PUSH_ENTRY_256);
+}
 
-	uint16_t done = 0, n;
+/*
+ * A burst of any size, sent whole in this call: push_burst() takes at most
+ * WCNIC_TX_FREE_BULK (its arrays), so larger application bursts go in
+ * pieces. csum is a constant in each caller: the compiler keeps the two
+ * burst functions apart, the one without requests unchanged.
+ */
+static __rte_always_inline uint16_t
+xmit_push_pieces(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts, bool csum)
+{
+	uint16_t free_slots, done = 0, n;
 
 	wcnic_tx_reclaim(txq);
 	free_slots = txq->nb_slots - (uint16_t)(txq->tail - txq->head);
 	nb_pkts = RTE_MIN(nb_pkts, free_slots);
-	/* push_burst() takes at most WCNIC_TX_FREE_BULK (its arrays): larger
-	 * application bursts go in pieces, all sent in this call. */
 	do {
 		n = RTE_MIN((uint16_t)(nb_pkts - done), WCNIC_TX_FREE_BULK);
 		if (likely(txq->entry_size == WCNIC_PUSH_ENTRY_128))
-			done += push_burst(txq, pkts + done, n, WCNIC_PUSH_ENTRY_128);
+			done += csum ? push_burst_csum(txq, pkts + done, n, WCNIC_PUSH_ENTRY_128) :
+				       push_burst(txq, pkts + done, n, WCNIC_PUSH_ENTRY_128);
 		else
-			done += push_burst_256(txq, pkts + done, n);
+			done += csum ? push_burst_256_csum(txq, pkts + done, n) :
+				       push_burst_256(txq, pkts + done, n);
 	} while (done < nb_pkts);
 	return done;
+}
+
+uint16_t
+wcnic_xmit_push(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return xmit_push_pieces(queue, pkts, nb_pkts, false);
+}
+
+/* wcnic_xmit_push() with checksum requests. */
+uint16_t
+wcnic_xmit_push_csum(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return xmit_push_pieces(queue, pkts, nb_pkts, true);
 }

@@ -29,6 +29,7 @@ static const struct soft_xstat tx_xstats[] = {
 	TXQ_STAT("oversize_drops", oversize_drops),
 	TXQ_STAT("runt_drops", runt_drops),
 	TXQ_STAT("seg_drops", seg_drops),
+	TXQ_STAT("csum_drops", csum_drops),
 };
 
 static const struct soft_xstat rx_xstats[] = {
@@ -48,6 +49,19 @@ static const struct {
 	{ "dev_tx_hdr_bad", WCNIC_REG_CNT_TX_HDR_BAD },
 	{ "dev_errors", WCNIC_REG_CNT_ERRORS },
 	{ "dev_doorbells", WCNIC_REG_CNT_DOORBELLS },
+	{ "dev_tx_csum", WCNIC_REG_CNT_TX_CSUM },
+	{ "dev_tx_csum_bad", WCNIC_REG_CNT_TX_CSUM_BAD },
+	{ "dev_rx_csum_bad", WCNIC_REG_CNT_RX_CSUM_BAD },
+};
+
+/* A simulated BAR (wc_sim=): what its stores became (wc_sim.h). */
+#define SIM_STAT(f) { "wc_sim_" #f, offsetof(struct wc_sim_stats, f) }
+static const struct soft_xstat sim_xstats[] = {
+	SIM_STAT(whole_lines),
+	SIM_STAT(pieces),
+	SIM_STAT(torn_lines),
+	SIM_STAT(evictions),
+	SIM_STAT(overtakes),
 };
 
 #define NB_TX RTE_DIM(tx_xstats)
@@ -55,12 +69,15 @@ static const struct {
 #define NB_DEV RTE_DIM(dev_xstats)
 static_assert(RTE_DIM(dev_xstats) == WCNIC_DEV_XSTATS, "adapter offsets sized for dev_xstats");
 
-/* Order: tx_<name> totals, rx_<name> totals, dev_*, then tx_qN_*, rx_qN_*. */
+/* Order: tx_<name> totals, rx_<name> totals, dev_*, tx_qN_*, rx_qN_*, then
+ * on a simulated BAR wc_sim_*. */
 static unsigned int
 xstats_count(const struct rte_eth_dev *dev)
 {
 	return NB_TX + NB_RX + NB_DEV + dev->data->nb_tx_queues * NB_TX +
-	       dev->data->nb_rx_queues * NB_RX;
+	       dev->data->nb_rx_queues * NB_RX +
+	       (((const struct wcnic_adapter *)dev->data->dev_private)->bar.simulated ?
+		RTE_DIM(sim_xstats) : 0);
 }
 
 static uint64_t
@@ -69,11 +86,25 @@ stat_at(const void *stats, size_t offset)
 	return *(const uint64_t *)((const uint8_t *)stats + offset);
 }
 
+/*
+ * Device counter register i of dev_xstats[]. The checksum counters are new
+ * in interface 1.1: a device that offers neither checksum feature (a 1.0
+ * device) has reserved space there, read as 0.
+ */
+static uint64_t
+dev_reg(const struct wcnic_adapter *ad, unsigned int i)
+{
+	if (dev_xstats[i].reg >= WCNIC_REG_CNT_TX_CSUM &&
+	    !(ad->dev_features & (WCNIC_F_TX_CSUM | WCNIC_F_RX_CSUM)))
+		return 0;
+	return wcnic_bar_read64(&ad->bar, dev_xstats[i].reg);
+}
+
 /* Device counter i of dev_xstats[] as the port reports it. */
 static uint64_t
 dev_counter_at(const struct wcnic_adapter *ad, unsigned int i)
 {
-	return wcnic_bar_read64(&ad->bar, dev_xstats[i].reg) + ad->dev_xstats_offset[i];
+	return dev_reg(ad, i) + ad->dev_xstats_offset[i];
 }
 
 int
@@ -98,6 +129,8 @@ wcnic_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names
 		for (i = 0; i < NB_RX; i++)
 			snprintf(names[k++].name, RTE_ETH_XSTATS_NAME_SIZE, "rx_q%u_%s", q,
 				 rx_xstats[i].name);
+	for (i = 0; k < n; i++)
+		snprintf(names[k++].name, RTE_ETH_XSTATS_NAME_SIZE, "%s", sim_xstats[i].name);
 	return (int)n;
 }
 
@@ -137,6 +170,19 @@ wcnic_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats, unsigned
 	}
 	for (i = 0; i < NB_DEV; i++)
 		xstats[NB_TX + NB_RX + i].value = dev_counter_at(ad, i);
+	per_q_base += dev->data->nb_rx_queues * NB_RX;
+	if (ad->bar.simulated) {
+		struct wc_sim_stats now;
+
+		/* Only the primary process runs the simulator: elsewhere the
+		 * counts read as the last reset's, so they show 0. */
+		if (wc_sim_stats(ad->bar.base, &now) != 0)
+			now = ad->sim_xstats_base;
+		for (i = 0; i < RTE_DIM(sim_xstats); i++)
+			xstats[per_q_base + i].value =
+				stat_at(&now, sim_xstats[i].offset) -
+				stat_at(&ad->sim_xstats_base, sim_xstats[i].offset);
+	}
 	return (int)total;
 }
 
@@ -154,7 +200,9 @@ wcnic_xstats_reset(struct rte_eth_dev *dev)
 		if (ad->rxqs[q] != NULL)
 			memset(&ad->rxqs[q]->stats, 0, sizeof(ad->rxqs[q]->stats));
 	for (i = 0; i < NB_DEV; i++)
-		ad->dev_xstats_offset[i] = -wcnic_bar_read64(&ad->bar, dev_xstats[i].reg);
+		ad->dev_xstats_offset[i] = -dev_reg(ad, i);
+	if (ad->bar.simulated && wc_sim_stats(ad->bar.base, &ad->sim_xstats_base) != 0)
+		memset(&ad->sim_xstats_base, 0, sizeof(ad->sim_xstats_base));
 	return 0;
 }
 
@@ -176,5 +224,5 @@ wcnic_xstats_before_device_reset(struct wcnic_adapter *ad)
 	unsigned int i;
 
 	for (i = 0; i < NB_DEV; i++)
-		ad->dev_xstats_offset[i] += wcnic_bar_read64(&ad->bar, dev_xstats[i].reg);
+		ad->dev_xstats_offset[i] += dev_reg(ad, i);
 }
