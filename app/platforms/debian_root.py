@@ -12,6 +12,7 @@ leaving it ends every process still running inside and unmounts everything
 below the root, deepest first, also when the run was interrupted.
 """
 import fcntl
+import filecmp
 import os
 import shutil
 import signal
@@ -66,6 +67,28 @@ def processes_inside(path):
     return found
 
 
+def _clear_except(folder, names, keep):
+    """Remove the files below folder that are not in names (paths relative to
+    folder), nor below a top-level name in keep; then the emptied folders."""
+    if not folder.exists():
+        return
+    for child in folder.iterdir():
+        if child.name in keep:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            for path in sorted(child.rglob("*"), reverse=True):
+                rel = str(path.relative_to(folder))
+                if path.is_dir() and not path.is_symlink():
+                    if not any(path.iterdir()):
+                        path.rmdir()
+                elif rel not in names:
+                    path.unlink()
+            if not any(child.iterdir()):
+                child.rmdir()
+        elif child.name not in names:
+            child.unlink()
+
+
 def _clear(folder, keep):
     """Remove what folder holds except the names in keep."""
     if folder.exists():
@@ -80,12 +103,15 @@ def _clear(folder, keep):
 class DebianRoot:
     """One release's root: make() it, then `with root:` to have it mounted."""
 
-    def __init__(self, release):
+    def __init__(self, release, name=None):
+        """name: the root's folder under ROOTS (default: the release), for a
+        second root of one release."""
         if release not in debian.RELEASES:
             raise RootError(f"unknown release '{release}' "
                             f"(supported: {', '.join(debian.RELEASES)})")
         self.release = release
-        self.path = ROOTS / release
+        self.name = name or release
+        self.path = ROOTS / self.name
         self._lock = None
 
     def _fresh(self):
@@ -95,7 +121,7 @@ class DebianRoot:
     def make(self, renew=False, log=print):
         """Bootstrap the root unless a fresh one exists. Holds a lock until leave()."""
         ROOTS.mkdir(parents=True, exist_ok=True)
-        self._lock = open(ROOTS / f".{self.release}.lock", "a", encoding="utf-8")
+        self._lock = open(ROOTS / f".{self.name}.lock", "a", encoding="utf-8")
         fcntl.flock(self._lock, fcntl.LOCK_EX)
         if self._fresh() and not renew:
             return
@@ -106,7 +132,7 @@ class DebianRoot:
         self._unmount_all()
         if self.path.exists():
             shutil.rmtree(self.path)
-        work = self.path.with_name(self.release + ".new")
+        work = self.path.with_name(self.name + ".new")
         self._unmount_all(work)
         shutil.rmtree(work, ignore_errors=True)
         log(f"{self.release}: debootstrap --variant=minbase from {mirror}")
@@ -172,17 +198,30 @@ class DebianRoot:
 
     def copy_checkout(self, repo, dest, keep):
         """Copy the files git knows in repo (tracked or not ignored, as they are in the
-        work tree, so uncommitted changes are tested too) to dest inside the root."""
-        names = _run(["git", "-C", str(repo), "ls-files", "-z", "--cached", "--others",
-                      "--exclude-standard"]).split("\0")
+        work tree, so uncommitted changes are tested too) to dest inside the root.
+
+        A file whose content is already there is left alone; any other gets the
+        time of the copy. The build folders in keep are reused by whatever tree
+        was copied last (another work tree of the same repository too), so a
+        file must look changed to the build exactly when its content is: a
+        copied modification time could be older than objects built from other
+        content, and the build would not see the change."""
+        names = [n for n in _run(["git", "-C", str(repo), "ls-files", "-z", "--cached",
+                                  "--others", "--exclude-standard"]).split("\0")
+                 if n and ((Path(repo) / n).exists() or (Path(repo) / n).is_symlink())]
         target = self.path / dest.lstrip("/")
-        _clear(target, keep)
-        for name in filter(None, names):
-            source = Path(repo) / name
-            if not source.exists() and not source.is_symlink():
-                continue          # deleted in the work tree, not yet in git
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name, follow_symlinks=False)
+        _clear_except(target, set(names), keep)
+        for name in names:
+            source, copy = Path(repo) / name, target / name
+            if source.is_symlink() or copy.is_symlink():
+                if copy.is_symlink() or copy.exists():
+                    copy.unlink()
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, copy, follow_symlinks=False)
+            elif not (copy.is_file() and filecmp.cmp(source, copy, shallow=False)):
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, copy)
+                shutil.copymode(source, copy)
 
     def bind(self, source):
         """Show host folder source inside the root at its own path, until leave()."""

@@ -60,7 +60,7 @@ static void usage(FILE *f)
 		"Exit status: 0 stopped by SIGINT/SIGTERM, 1 could not start (or write the\n"
 		"stats), 2 bad option.\n",
 		WCNIC_BAR_MIN_SIZE, WCNIC_MAX_QUEUES, WCNIC_MAX_QUEUES, WCNIC_MAX_RING_SIZE,
-		WCNIC_MODEL_MIN_MTU, WCNIC_MODEL_MAX_MTU, WCNIC_MIN_RING_SIZE, WCNIC_MAX_RING_SIZE,
+		WCNIC_MIN_MTU, WCNIC_MODEL_MAX_MTU, WCNIC_MIN_RING_SIZE, WCNIC_MAX_RING_SIZE,
 		WCNIC_MODEL_GEN_MIN_LEN, WCNIC_MAX_FRAME_LEN, (uint64_t)WCNIC_MODEL_ALL_FEATURES);
 }
 
@@ -120,7 +120,7 @@ static const struct num_opt {
 	{ O_BURST, "--tx-burst-max", offsetof(struct wcnic_model_params, tx_burst_max),
 	  1, WCNIC_MAX_RING_SIZE, false },
 	{ O_MTU, "--max-mtu", offsetof(struct wcnic_model_params, max_mtu),
-	  WCNIC_MODEL_MIN_MTU, WCNIC_MODEL_MAX_MTU, false },
+	  WCNIC_MIN_MTU, WCNIC_MODEL_MAX_MTU, false },
 	{ O_RING, "--max-ring-size", offsetof(struct wcnic_model_params, max_ring_size),
 	  WCNIC_MIN_RING_SIZE, WCNIC_MAX_RING_SIZE, true },
 	{ O_GEN_LEN, "--gen-frame-len", offsetof(struct wcnic_model_params, gen_frame_len),
@@ -246,7 +246,7 @@ int emu_config_parse(int argc, char **argv, struct emu_config *c)
 			uint64_t f;
 
 			if (!parse_uint64(optarg, 0, &f) || (f & ~(uint64_t)WCNIC_MODEL_ALL_FEATURES) != 0)
-				ret = bad("--features", optarg, "a subset of the WCNIC_F_* bits (0x3f)");
+				ret = bad("--features", optarg, "a subset of the WCNIC_F_* bits (see --help)");
 			else
 				c->params.dev_features = f;
 			break;

@@ -133,7 +133,7 @@ static void test_rx_only_into_posted_room(void)
 	      "polls %u room %u queues %#x", wire.polls, wire.last_room, wire.polled_queues);
 	CHECK_EQ(wire.rx_next, 4);
 	for (i = 0; i < 4; i++) {
-		CHECK(h_rx_next(&dev, 0, &buf, &len), "completion %u missing", i);
+		REQUIRE(h_rx_next(&dev, 0, &buf, &len), "completion %u missing", i);
 		CHECK(len == wire.rx_len[i] && memcmp(buf, wire.rx_frame[i], len) == 0,
 		      "frame %u differs (len %u)", i, len);
 	}
@@ -239,7 +239,7 @@ static void test_names_and_refusals(void)
 	CHECK(strcmp(wcnic_error_name(WCNIC_ERR_NONE), "none") == 0 &&
 	      strcmp(wcnic_error_name(WCNIC_ERR_BAD_IOVA), "bad_iova") == 0 &&
 	      strcmp(wcnic_error_name(WCNIC_ERR_QUEUE_DISABLED), "queue_disabled") == 0 &&
-	      wcnic_error_name(WCNIC_ERR_MAX + 1) == NULL, "error names");
+	      strcmp(wcnic_error_name(WCNIC_ERR_MAX + 1), "unknown") == 0, "error names");
 	CHECK(strcmp(wcnic_backend_name(WCNIC_BACKEND_EXTERNAL), "external") == 0, "name");
 	CHECK(wcnic_backend_from_name("external", &b) == -EINVAL,
 	      "the external back end selected by name");
@@ -254,10 +254,10 @@ static void test_names_and_refusals(void)
 
 int main(void)
 {
-	H_RUN(test_tx_reaches_the_wire);
-	H_RUN(test_rx_only_into_posted_room);
-	H_RUN(test_rx_drops);
-	H_RUN(test_stats_across_reset);
-	H_RUN(test_names_and_refusals);
-	return h_done();
+	TEST_RUN(test_tx_reaches_the_wire);
+	TEST_RUN(test_rx_only_into_posted_room);
+	TEST_RUN(test_rx_drops);
+	TEST_RUN(test_stats_across_reset);
+	TEST_RUN(test_names_and_refusals);
+	return test_exit_status(NULL);
 }

@@ -10,10 +10,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/mman.h>
 
 #include "emu_guest_mem.h"
-#include "unit_check.h"
+#include "test_check.h"
 
 #define GIB (UINT64_C(1) << 30)
 #define MIB (UINT64_C(1) << 20)
@@ -167,5 +168,5 @@ int main(void)
 	test_small_ram();
 	test_split_ram();
 	test_overlaps();
-	return check_exit_code("test_emu_guest_mem");
+	return test_exit_status("test_emu_guest_mem");
 }

@@ -268,7 +268,7 @@ def case_options(args, tmp):
             (["--max-mtu", "10000", *files], "--max-mtu"),
             (["--ram-size", "12Q", *files], "--ram-size"),
             (["--mac", "02:00:00:00:00", *files], "--mac"),
-            (["--features", "0x40", *files], "--features"),
+            (["--features", "0x10000", *files], "--features"),
             (["--backend", "wire", *files], "--backend"),
             (["--backend", "tap", *files], "--tap"),
             (["--tap", "x", "--backend", "loopback", *files], "--tap"),

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "fake_tree.h"
-#include "unit_check.h"
+#include "test_check.h"
 
 static const char *exe;
 
@@ -96,5 +96,5 @@ int main(int argc, char **argv)
 			   tree.sysfs, NULL },
 	       1, "errno=EBUSY\n", "error=0000:00:06.0: not bound to vfio-pci (driver: virtio-pci)\n");
 	fake_tree_remove(&tree);
-	return check_exit_code("vfiowc_cli");
+	return test_exit_status("vfiowc_cli");
 }

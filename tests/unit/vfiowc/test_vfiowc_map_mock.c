@@ -26,7 +26,7 @@
 #include "fake_tree.h"
 #include "vfio_mmap_attrs.h"
 #include "vfiowc_priv.h"
-#include "unit_check.h"
+#include "test_check.h"
 
 #define BDF "0000:00:04.0"
 #define NUM_REGIONS 9u
@@ -588,5 +588,5 @@ int main(void)
 	test_errors();
 	test_region_info();
 	fake_tree_remove(&tree);
-	return check_exit_code("vfiowc_map_mock");
+	return test_exit_status("vfiowc_map_mock");
 }

@@ -13,7 +13,7 @@
 
 #include "fake_tree.h"
 #include "vfiowc_priv.h"
-#include "unit_check.h"
+#include "test_check.h"
 
 #define BDF "0000:00:04.0"
 
@@ -156,5 +156,5 @@ int main(void)
 	test_dev_steps();
 	test_adopt();
 	fake_tree_remove(&tree);
-	return check_exit_code("vfiowc_open_fake");
+	return test_exit_status("vfiowc_open_fake");
 }

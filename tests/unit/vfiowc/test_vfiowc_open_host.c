@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "vfiowc.h"
-#include "unit_check.h"
+#include "test_check.h"
 
 #define ABSENT "0000:ff:1f.7"
 #define BOUND "0000:00:01.0"
@@ -39,7 +39,7 @@ static int test_absent(void)
 	CHECK(strncmp(err.msg, ABSENT ": no such PCI device", strlen(ABSENT ": no such PCI device")) == 0,
 	      "message: %s", err.msg);
 	printf("%s\n", err.msg);
-	return check_exit_code("vfiowc_open_host absent");
+	return test_exit_status("vfiowc_open_host absent");
 }
 
 static int test_bound(void)
@@ -67,7 +67,7 @@ static int test_bound(void)
 	CHECK(err.errnum == EBUSY, "errno %d, want EBUSY (%s)", err.errnum, err.msg);
 	CHECK(strcmp(err.msg, want) == 0, "message '%s', want '%s'", err.msg, want);
 	printf("%s\n", err.msg);
-	return check_exit_code("vfiowc_open_host bound");
+	return test_exit_status("vfiowc_open_host bound");
 }
 
 int main(int argc, char **argv)

@@ -6,11 +6,12 @@
  * heap buffers without a terminating NUL, so AddressSanitizer catches a
  * read past the length.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vfiowc_priv.h"
-#include "unit_check.h"
+#include "test_check.h"
 
 static const char sample[] =
 	"PAT: [mem 0x0000000000000000-0x000000000009f000] write-back\n"
@@ -196,5 +197,5 @@ int main(void)
 	test_conflicts();
 	test_garbage();
 	test_text_shapes();
-	return check_exit_code("vfiowc_pat");
+	return test_exit_status("vfiowc_pat");
 }

@@ -8,13 +8,14 @@
  * AddressSanitizer reports any read past the given length.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <linux/vfio.h>
 
 #include "vfiowc_priv.h"
-#include "unit_check.h"
+#include "test_check.h"
 
 #define WHO "0000:00:04.0"
 #define PAGE 4096u
@@ -341,5 +342,5 @@ int main(void)
 	test_chains();
 	test_malformed();
 	test_window();
-	return check_exit_code("vfiowc_region");
+	return test_exit_status("vfiowc_region");
 }

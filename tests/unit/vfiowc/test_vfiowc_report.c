@@ -11,11 +11,12 @@
  * mapping made without libvfiowc) on a fake sysfs tree.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fake_tree.h"
 #include "vfiowc_priv.h"
-#include "unit_check.h"
+#include "test_check.h"
 
 #define UC VFIOWC_ATTR_UC
 #define WC VFIOWC_ATTR_WC
@@ -221,5 +222,5 @@ int main(void)
 	test_every_combination();
 	test_names();
 	test_verify_window();
-	return check_exit_code("vfiowc_report");
+	return test_exit_status("vfiowc_report");
 }

@@ -5,10 +5,11 @@
  * that gives a BAR's physical address for the verification.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "vfiowc_priv.h"
-#include "unit_check.h"
+#include "test_check.h"
 
 static void test_bdf(void)
 {
@@ -77,5 +78,5 @@ int main(void)
 {
 	test_bdf();
 	test_resource();
-	return check_exit_code("vfiowc_sysfs");
+	return test_exit_status("vfiowc_sysfs");
 }

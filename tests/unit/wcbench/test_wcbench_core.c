@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "unit_check.h"
+#include "test_check.h"
 #include "wcbench.h"
 
 static void test_stats(void)
@@ -234,5 +234,5 @@ int main(void)
 	test_classify();
 	test_warnings();
 	test_options();
-	return check_exit_code("wcbench_core");
+	return test_exit_status("wcbench_core");
 }
