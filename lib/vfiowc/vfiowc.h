@@ -199,6 +199,18 @@ VFIOWC_API int vfiowc_map_region(struct vfiowc_dev *dev, unsigned int region,
 				 struct vfiowc_error *err);
 
 /*
+ * vfiowc_map_region() at a chosen address: the mapping lands at exactly
+ * `at` (page-aligned), or the call fails with EEXIST when something of
+ * this process is already there. For processes that share pointers into
+ * the BAR, such as a DPDK secondary process mapping a BAR where its
+ * primary has it. at == NULL is vfiowc_map_region().
+ */
+VFIOWC_API int vfiowc_map_region_at(struct vfiowc_dev *dev, unsigned int region,
+				    uint64_t offset, uint64_t length, enum vfiowc_attr attr,
+				    unsigned int flags, void *at, struct vfiowc_mapping *m,
+				    struct vfiowc_error *err);
+
+/*
  * Read the PAT list again and update m->report (verified, obtained,
  * mismatch, detail). Worth doing after the first access: some kernels
  * reserve the user mapping's memory type only when it first faults.

@@ -171,19 +171,41 @@ static int try_uapi(const struct vfiowc_dev *dev, const struct vfiowc_region *r,
 	}
 }
 
+/*
+ * mmap at the caller's address when it chose one (at != NULL), and only
+ * there: MAP_FIXED_NOREPLACE fails with EEXIST when the range is in use,
+ * and a kernel older than 4.17 takes the flag as a mere hint, so the
+ * address it gave is checked too.
+ */
+static void *mmap_at(void *at, size_t length, int prot, int fd, off_t offset)
+{
+	void *addr = mmap(at, length, prot, MAP_SHARED | (at != NULL ? MAP_FIXED_NOREPLACE : 0),
+			  fd, offset);
+
+	if (addr != MAP_FAILED && at != NULL && addr != at) {
+		munmap(addr, length);
+		errno = EEXIST;
+		return MAP_FAILED;
+	}
+	return addr;
+}
+
 /* Methods 1 and 3 end here: mmap of the device fd. */
 static int map_vfio(const struct vfiowc_dev *dev, const struct vfiowc_region *r,
-		    enum vfiowc_attr attr, struct vfiowc_mapping *m, struct vfiowc_error *err)
+		    enum vfiowc_attr attr, void *at, struct vfiowc_mapping *m,
+		    struct vfiowc_error *err)
 {
 	int prot = (r->readable ? PROT_READ : 0) | (r->writable ? PROT_WRITE : 0);
-	void *addr = mmap(NULL, m->length, prot, MAP_SHARED, dev->device_fd,
-			  (off_t)(r->offset + m->offset));
+	void *addr = mmap_at(at, m->length, prot, dev->device_fd, (off_t)(r->offset + m->offset));
 
 	if (addr == MAP_FAILED) {
 		int e = errno;
 
 		if (e == EBUSY)
 			return busy(dev, r->index, "mmap", attr, err);
+		if (e == EEXIST)
+			return vfiowc_fail(err, e, dev->bdf, "region %u: the address %p asked for "
+					   "its mapping is in use in this process", r->index, at);
 		return vfiowc_fail(err, e, dev->bdf, "mmap of region %u window 0x%" PRIx64 "+0x%zx failed: %s",
 				   r->index, m->offset, m->length, strerror(e));
 	}
@@ -197,7 +219,7 @@ static int map_vfio(const struct vfiowc_dev *dev, const struct vfiowc_region *r,
  * report. Every failure here is a fallback: the route is an opt-in extra,
  * not something the caller relies on.
  */
-static bool try_sysfs_wc(const struct vfiowc_dev *dev, unsigned int flags,
+static bool try_sysfs_wc(const struct vfiowc_dev *dev, unsigned int flags, void *at,
 			 struct vfiowc_mapping *m)
 {
 	char *reason = m->report.reason;
@@ -240,7 +262,7 @@ static bool try_sysfs_wc(const struct vfiowc_dev *dev, unsigned int flags,
 		close(fd);
 		return false;
 	}
-	addr = mmap(NULL, m->length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)m->offset);
+	addr = mmap_at(at, m->length, PROT_READ | PROT_WRITE, fd, (off_t)m->offset);
 	e = errno;
 	close(fd);   /* the mapping holds its own reference */
 	if (addr == MAP_FAILED) {
@@ -259,6 +281,13 @@ static bool try_sysfs_wc(const struct vfiowc_dev *dev, unsigned int flags,
 int vfiowc_map_region(struct vfiowc_dev *dev, unsigned int region, uint64_t offset,
 		      uint64_t length, enum vfiowc_attr attr, unsigned int flags,
 		      struct vfiowc_mapping *m, struct vfiowc_error *err)
+{
+	return vfiowc_map_region_at(dev, region, offset, length, attr, flags, NULL, m, err);
+}
+
+int vfiowc_map_region_at(struct vfiowc_dev *dev, unsigned int region, uint64_t offset,
+			 uint64_t length, enum vfiowc_attr attr, unsigned int flags, void *at,
+			 struct vfiowc_mapping *m, struct vfiowc_error *err)
 {
 	struct vfiowc_region_state *state;
 	struct vfiowc_region r;
@@ -289,12 +318,12 @@ int vfiowc_map_region(struct vfiowc_dev *dev, unsigned int region, uint64_t offs
 		return ret;
 	if (ret == 1)
 		m->report.method = VFIOWC_METHOD_UAPI;
-	else if (attr == VFIOWC_ATTR_WC && try_sysfs_wc(dev, flags, m))
+	else if (attr == VFIOWC_ATTR_WC && try_sysfs_wc(dev, flags, at, m))
 		m->report.method = VFIOWC_METHOD_SYSFS_WC;
 	else
 		m->report.method = VFIOWC_METHOD_VFIO_MMAP;
 	if (m->report.method != VFIOWC_METHOD_SYSFS_WC) {
-		ret = map_vfio(dev, &r, attr, m, err);
+		ret = map_vfio(dev, &r, attr, at, m, err);
 		if (ret < 0) {
 			m->report.method = VFIOWC_METHOD_NONE;
 			return ret;

@@ -50,6 +50,9 @@ static struct {
 	struct vfio_mmap_attrs last_attrs;
 	off_t last_mmap_offset;
 	size_t last_mmap_len;
+	void *last_mmap_addr;
+	int last_mmap_flags;
+	bool ignore_hint;            /* place mappings anywhere, as kernels before 4.17 */
 } fake = { .fd = -1 };
 
 static struct fake_tree tree;
@@ -181,11 +184,19 @@ static void *fake_mmap(mmap_fn *real, void *addr, size_t len, int prot, int flag
 		fake.mmap_calls++;
 		fake.last_mmap_offset = off;
 		fake.last_mmap_len = len;
+		fake.last_mmap_addr = addr;
+		fake.last_mmap_flags = flags;
+		if (fake.ignore_hint) {
+			addr = NULL;
+			flags &= ~MAP_FIXED_NOREPLACE;
+		}
 		if (fake.mmap_errno != 0) {
 			errno = fake.mmap_errno;
 			return MAP_FAILED;
 		}
-		return real(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		/* Where the library asked, as the kernel would place it. */
+		return real(addr, len, prot,
+			    MAP_PRIVATE | MAP_ANONYMOUS | (flags & MAP_FIXED_NOREPLACE), -1, 0);
 	}
 	if (fd >= 0) {
 		fake.sysfs_mmaps++;
@@ -324,6 +335,50 @@ static void test_uapi_wc(void)
 	CHECK(vfiowc_unmap(&w) == 0, "unmap window");
 	/* Unmapping does not free the BAR's type: still refused. */
 	CHECK(map(dev, 2, 0, 0, VFIOWC_ATTR_UC, 0, &u, &err) == -EBUSY, "uc after unmap");
+	release(dev);
+}
+
+/* A mapping at a chosen address lands there, or fails with EEXIST when
+ * the range is taken, with the BAR's type left free. */
+static void test_map_at(void)
+{
+	struct vfiowc_dev *dev = adopt();
+	struct vfiowc_mapping m, again;
+	struct vfiowc_error err;
+	void *free_range, *taken;
+
+	set_pat(pat_wc);
+	/* A range known to be free: reserved, then given back. */
+	free_range = mmap(NULL, BAR_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(free_range != MAP_FAILED && munmap(free_range, BAR_SIZE) == 0, "find a free range");
+	memset(&err, 0, sizeof(err));
+	CHECK(vfiowc_map_region_at(dev, 2, 0, 0, VFIOWC_ATTR_WC, 0, free_range, &m, &err) == 0,
+	      "map at a free address: %s", err.msg);
+	CHECK(m.addr == free_range && m.report.obtained == VFIOWC_ATTR_WC,
+	      "mapped at %p, asked %p", m.addr, free_range);
+	CHECK(fake.last_mmap_addr == free_range && (fake.last_mmap_flags & MAP_FIXED_NOREPLACE),
+	      "the kernel was asked for that address only (%p, flags 0x%x)", fake.last_mmap_addr,
+	      fake.last_mmap_flags);
+
+	/* The same address again: taken by the first mapping. */
+	taken = m.addr;
+	memset(&err, 0, sizeof(err));
+	CHECK(vfiowc_map_region_at(dev, 2, 0, 0, VFIOWC_ATTR_WC, 0, taken, &again, &err) == -EEXIST &&
+	      err.errnum == EEXIST && again.addr == NULL, "map at a taken address: %d %s",
+	      err.errnum, err.msg);
+	CHECK(HAS(err.msg, "is in use in this process"), "the reason names the address: %s", err.msg);
+	CHECK(vfiowc_unmap(&m) == 0, "unmap");
+
+	/* A kernel that takes the address as a mere hint places the mapping
+	 * elsewhere when the address is taken (here by a placeholder). */
+	CHECK(mmap(taken, BAR_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+		   -1, 0) == taken, "placeholder at %p", taken);
+	fake.ignore_hint = true;
+	memset(&err, 0, sizeof(err));
+	CHECK(vfiowc_map_region_at(dev, 2, 0, 0, VFIOWC_ATTR_WC, 0, taken, &again, &err) == -EEXIST &&
+	      again.addr == NULL, "a mapping placed elsewhere is undone: %s", err.msg);
+	fake.ignore_hint = false;
+	munmap(taken, BAR_SIZE);
 	release(dev);
 }
 
@@ -580,6 +635,7 @@ int main(void)
 		return 1;
 	}
 	test_uapi_wc();
+	test_map_at();
 	test_uapi_downgraded();
 	test_conflict_and_reverify();
 	test_no_uapi();
