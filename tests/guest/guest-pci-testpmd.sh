@@ -5,7 +5,8 @@
 # net_wcnic on the ivshmem device (bound to vfio-pci), wcnic-emu behind it
 # on the host. txonly for RUN_SECONDS; the port's counts must equal the
 # device's; the memory type the driver reports must be the one the kernel's
-# PAT list holds for BAR2, and decide the TX mode; then the port is hot
+# PAT list holds for BAR2, and decide the TX mode; dpdk-proc-info, a
+# secondary process, maps BAR2 alike and reads the same counts; then the port is hot
 # unplugged (port detach), attached again, run again, and closed and
 # detached the other way (port close, device detach); then testpmd's pools
 # must be whole.
@@ -33,6 +34,39 @@ expect_in() {
 	$3) wcnic_pass "$1" ;;
 	*) wcnic_fail "$1" "'$2' does not match '$3'" ;;
 	esac
+}
+
+# check_secondary PORT: dpdk-proc-info, a secondary process, against the
+# running testpmd. It attaches to the port and maps BAR2 itself, at the
+# primary's address and with the primary's memory type (its own mapping
+# line says which); the statistics and the device counters it prints (read
+# from BAR2 in its own process) are testpmd's.
+check_secondary() {
+	local port="$1" out=/tmp/proc-info.log want_tx want_dev what ok=1
+	testpmd_cmd "show port stats $port"
+	want_tx=$(testpmd_value TX-packets)
+	testpmd_cmd "show port xstats $port"
+	want_dev=$(testpmd_value dev_tx_packets)
+	: >"$out"
+	for what in --stats --xstats; do
+		dpdk-proc-info -a "$bdf" -d "$WCNIC_PMD" -- "$what" >>"$out" 2>&1 || ok=0
+	done
+	if [ "$ok" = 1 ]; then
+		wcnic_pass proc-info-exits-0
+	else
+		wcnic_fail proc-info-exits-0 "$(grep -v "^[0-9]*: " "$out" | head -n 20 | tr '\n' '|')"
+	fi
+	if [ "$EXPECT_MEM" = uncached ]; then
+		expect_in proc-info-mapping "$(grep 'asked write-combining, got uncached' "$out" | head -n 1)" \
+			"*vfio-mmap: VFIO_DEVICE_SET_MMAP_ATTRS: ENOTTY*"
+	else
+		expect_in proc-info-mapping "$(grep 'BAR2 write-combining' "$out" | head -n 1)" "*(uapi;*"
+	fi
+	expect_in proc-info-same-type "$(grep -c 'in the primary process' "$out")" 0
+	expect_in proc-info-stats "$(grep -o '^ *TX-packets: *[0-9]*' "$out" | head -n 1 | sed 's/.*: *//')" \
+		"${want_tx:-none}"
+	expect_in proc-info-xstats "$(grep -o 'dev_tx_packets: *[0-9]*' "$out" | tail -n 1 | sed 's/.*: *//')" \
+		"${want_dev:-none}"
 }
 
 # check_probe: the driver's probe line against the PAT list, while mapped.
@@ -87,6 +121,7 @@ fi
 wcnic_pass testpmd-start
 check_probe
 forward 1 0
+check_secondary 0
 
 # Hot unplug without closing first: the driver's remove closes the port.
 testpmd_cmd "port stop 0"

@@ -4,9 +4,10 @@
 wcnic-emu on the host.
 
 Cases (the guest script in brackets):
-  txonly    Debian's dpdk-testpmd, txonly, hot unplug and attach
-            [guest-pci-testpmd.sh]; every packet testpmd sent is one the
-            device model counted, and none was malformed.
+  txonly    Debian's dpdk-testpmd, txonly, dpdk-proc-info as a secondary
+            process, hot unplug and attach [guest-pci-testpmd.sh]; every
+            packet testpmd sent is one the device model counted, and none
+            was malformed.
   loopback  the byte-exact loopback program of the host tests, dma and push
             mode, against the device [guest-pci-loopback.sh].
 --vfio stock: Debian's vfio-pci; WC cannot be had, the driver must say so
@@ -106,7 +107,12 @@ def main(argv):
         print("SKIP: dpdk-testpmd not found (Debian package dpdk)")
         return guestbench.results.EXIT_SKIP
     mem, pat, tx_mode = EXPECT[args.vfio]
-    include = [f"{testpmd}=/usr/bin/dpdk-testpmd", f"{args.pmd}={GUEST_PMD}",
+    proc_info = shutil.which("dpdk-proc-info")
+    if proc_info is None:
+        print("SKIP: dpdk-proc-info not found (Debian package dpdk)")
+        return guestbench.results.EXIT_SKIP
+    include = [f"{testpmd}=/usr/bin/dpdk-testpmd", f"{proc_info}=/usr/bin/dpdk-proc-info",
+               f"{args.pmd}={GUEST_PMD}",
                MEMPOOL_RING, LIBGCC_S, *STDBUF, f"{HERE / 'testpmd-lib.sh'}=/wcnic/testpmd-lib.sh"]
     env = {"WCNIC_PMD": GUEST_PMD, "EXPECT_MEM": mem, "EXPECT_PAT": pat,
            "EXPECT_TX_MODE": tx_mode, "RUN_SECONDS": str(args.run_seconds)}

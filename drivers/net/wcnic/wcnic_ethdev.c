@@ -542,25 +542,19 @@ wcnic_ethdev_is_ours(const struct rte_eth_dev *dev)
 	return dev->dev_ops == &wcnic_eth_dev_ops || dev->dev_ops == &wcnic_eth_dev_ops_secondary;
 }
 
-int
-wcnic_ethdev_attach_secondary(const char *name, struct rte_device *device)
+void
+wcnic_ethdev_attach_secondary(struct rte_eth_dev *dev, struct rte_device *device)
 {
-	struct rte_eth_dev *dev = rte_eth_dev_attach_secondary(name);
-
-	if (dev == NULL) {
-		WCNIC_LOG(ERR, "%s: the primary process has no such port", name);
-		return -ENODEV;
-	}
-	/* The adapter, its queues and the BAR are shared memory at the same
-	 * addresses in every process; the function pointers are not. */
+	/* The adapter and its queues are shared memory at the same addresses
+	 * in every process (the BAR too, once the front end saw to it); the
+	 * function pointers are not. */
 	dev->device = device;
 	dev->dev_ops = &wcnic_eth_dev_ops_secondary;
 	select_burst_functions(dev);
 	wcnic_fast_path_dummies(dev);
 	rte_eth_dev_probing_finish(dev);
-	WCNIC_LOG(INFO, "%s: port %u attached in a secondary process", name,
+	WCNIC_LOG(INFO, "%s: port %u attached in a secondary process", dev->data->name,
 		  dev->data->port_id);
-	return 0;
 }
 
 static void

@@ -173,9 +173,14 @@ int wcnic_ethdev_probe_finish(struct rte_eth_dev *dev, const char *name, const c
 void wcnic_watchdog_start(struct rte_eth_dev *dev);
 void wcnic_watchdog_stop(struct rte_eth_dev *dev);
 
-/* A front end's probe in a secondary process: the primary's port named,
- * with the operations that only look at it. */
-int wcnic_ethdev_attach_secondary(const char *name, struct rte_device *device);
+/*
+ * The end of a front end's probe in a secondary process: dev is the
+ * primary's port as rte_eth_dev_attach_secondary() found it, and
+ * everything its shared data points at (the BAR) is reachable in this
+ * process at the same address. The port gets the operations that only
+ * look at it.
+ */
+void wcnic_ethdev_attach_secondary(struct rte_eth_dev *dev, struct rte_device *device);
 
 /* A front end's remove: stop and close the port named, if still open (in a
  * secondary process: release its view of the port). */

@@ -15,6 +15,10 @@
  * BAR2 before that, not even the signature check: a pread() on the device
  * fd would map the BAR uncached inside the kernel too.
  *
+ * Secondary processes (dpdk-proc-info, dpdk-dumpcap) open the same device
+ * through DPDK's VFIO group, which the primary shares with them, and map
+ * BAR2 at the address the primary's port data holds (pci_attach_secondary).
+ *
  * Devices: an ivshmem device not bound to vfio-pci, or without the wcnic
  * signature (another user of ivshmem), is left alone without an error:
  * probe returns 1 and the bus moves on. Nothing but VFIO set-up and BAR2's
@@ -94,11 +98,12 @@ record_mem_type(struct wcnic_adapter *ad, const struct vfiowc_report *r)
 
 /*
  * Open the device through DPDK's VFIO container and map BAR2 asking for
- * write-combining. Returns 0, 1 when the device is not a wcnic (left
- * alone), or a negative errno after logging why.
+ * write-combining, at the address `at` when not NULL (a secondary
+ * process). Returns 0, 1 when the device is not a wcnic (left alone), or
+ * a negative errno after logging why.
  */
 static int
-pci_device_open(struct rte_pci_device *pdev, struct wcnic_pci **out)
+pci_device_open(struct rte_pci_device *pdev, void *at, struct wcnic_pci **out)
 {
 	struct vfio_device_info info = { .argsz = sizeof(info) };
 	struct vfiowc_error err;
@@ -120,17 +125,10 @@ pci_device_open(struct rte_pci_device *pdev, struct wcnic_pci **out)
 		ret = -ENODEV;
 		goto fail;
 	}
-	/* DPDK's config-space accessors reach the device through this fd. */
-	ret = rte_intr_dev_fd_set(pdev->intr_handle, wp->vfio_fd);
-	if (ret != 0) {
-		ret = -EIO;
-		goto fail;
-	}
-
 	wp->vfiowc = vfiowc_adopt_fd(wp->vfio_fd, pdev->name, NULL, &err);
 	if (wp->vfiowc == NULL ||
-	    vfiowc_map_region(wp->vfiowc, WCNIC_IVSHMEM_BAR, 0, 0, VFIOWC_ATTR_WC, 0, &wp->bar,
-			      &err) != 0) {
+	    vfiowc_map_region_at(wp->vfiowc, WCNIC_IVSHMEM_BAR, 0, 0, VFIOWC_ATTR_WC, 0, at,
+				 &wp->bar, &err) != 0) {
 		WCNIC_LOG(ERR, "%s: cannot map BAR%u: %s", pdev->name, WCNIC_IVSHMEM_BAR, err.msg);
 		ret = err.errnum != 0 ? -err.errnum : -EIO;
 		goto fail;
@@ -153,31 +151,41 @@ pci_device_open(struct rte_pci_device *pdev, struct wcnic_pci **out)
 	/* Some kernels record the user mapping's memory type only at its first
 	 * fault, which the signature read just caused: verify now. */
 	vfiowc_verify(wp->vfiowc, &wp->bar);
-
-	/*
-	 * A wcnic from here on. The device model behind an ivshmem carrier
-	 * reads guest memory by guest-physical address: it cannot see the
-	 * guest's IOMMU tables.
-	 */
-	if (rte_eal_iova_mode() != RTE_IOVA_PA) {
-		WCNIC_LOG(ERR, "%s: the ivshmem carrier needs physical addresses for DMA: "
-			  "run with --iova-mode=pa", pdev->name);
-		ret = -ENOTSUP;
-		goto fail;
-	}
-	/* vfio-pci enabled memory decoding; a real device also fetches
-	 * descriptors and frames by DMA. */
-	if (rte_pci_set_bus_master(pdev, true) != 0) {
-		WCNIC_LOG(ERR, "%s: cannot enable bus mastering", pdev->name);
-		ret = -EIO;
-		goto fail;
-	}
-	wp->bus_master = true;
 	*out = wp;
 	return 0;
 fail:
 	pci_teardown(wp);
 	return ret;
+}
+
+/*
+ * What the primary process does once the device is known to be a wcnic:
+ * config-space access, the DMA addressing check, bus mastering. Returns 0
+ * or a negative errno after logging why.
+ */
+static int
+pci_device_enable(struct wcnic_pci *wp)
+{
+	struct rte_pci_device *pdev = wp->pdev;
+
+	/* DPDK's config-space accessors reach the device through this fd. */
+	if (rte_intr_dev_fd_set(pdev->intr_handle, wp->vfio_fd) != 0)
+		return -EIO;
+	/* The device model behind an ivshmem carrier reads guest memory by
+	 * guest-physical address: it cannot see the guest's IOMMU tables. */
+	if (rte_eal_iova_mode() != RTE_IOVA_PA) {
+		WCNIC_LOG(ERR, "%s: the ivshmem carrier needs physical addresses for DMA: "
+			  "run with --iova-mode=pa", pdev->name);
+		return -ENOTSUP;
+	}
+	/* vfio-pci enabled memory decoding; a real device also fetches
+	 * descriptors and frames by DMA. */
+	if (rte_pci_set_bus_master(pdev, true) != 0) {
+		WCNIC_LOG(ERR, "%s: cannot enable bus mastering", pdev->name);
+		return -EIO;
+	}
+	wp->bus_master = true;
+	return 0;
 }
 
 /* One line that says what the BAR got and why, WC or not. */
@@ -194,6 +202,49 @@ log_mapping(const char *name, const struct vfiowc_report *r)
 		  r->reason, r->detail);
 }
 
+/*
+ * A secondary process looks at the primary's port. Its data, shared
+ * memory, holds the primary's address of BAR2: this process maps BAR2
+ * there, through a device fd of its own. The fds of one device open share
+ * one memory type (doc/vfio-module.md), so asking write-combining gets
+ * what the primary got. This process's mapping is dev->process_private.
+ */
+static int
+pci_attach_secondary(struct rte_pci_device *pdev)
+{
+	const struct wcnic_adapter *ad;
+	struct rte_eth_dev *dev;
+	struct wcnic_pci *wp;
+	int ret;
+
+	dev = rte_eth_dev_attach_secondary(pdev->name);
+	if (dev == NULL) {
+		WCNIC_LOG(NOTICE, "%s: the primary process has no port on it: left alone",
+			  pdev->name);
+		return 1;
+	}
+	ad = wcnic_adapter(dev);
+	ret = pci_device_open(pdev, ad->bar.base, &wp);
+	if (ret == 0 && wp->bar.length != ad->bar.len) {
+		WCNIC_LOG(ERR, "%s: BAR%u maps %zu bytes here, %zu in the primary process",
+			  pdev->name, WCNIC_IVSHMEM_BAR, wp->bar.length, ad->bar.len);
+		pci_teardown(wp);
+		ret = -EIO;
+	}
+	if (ret != 0) {
+		rte_eth_dev_release_port(dev);
+		return ret < 0 ? ret : -ENODEV;
+	}
+	log_mapping(pdev->name, &wp->bar.report);
+	if ((wp->bar.report.obtained == VFIOWC_ATTR_WC) != (ad->info.mem_type == RTE_PMD_WCNIC_MEM_WC))
+		WCNIC_LOG(WARNING, "%s: BAR%u is %s in this process, %s in the primary process",
+			  pdev->name, WCNIC_IVSHMEM_BAR, vfiowc_attr_name(wp->bar.report.obtained),
+			  rte_pmd_wcnic_mem_type_name(ad->info.mem_type));
+	dev->process_private = wp;
+	wcnic_ethdev_attach_secondary(dev, &pdev->device);
+	return 0;
+}
+
 static int
 wcnic_pci_probe(struct rte_pci_driver *drv __rte_unused, struct rte_pci_device *pdev)
 {
@@ -204,10 +255,6 @@ wcnic_pci_probe(struct rte_pci_driver *drv __rte_unused, struct rte_pci_device *
 	struct wcnic_pci *wp;
 	int ret;
 
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		WCNIC_LOG(ERR, "%s: secondary processes are not supported", name);
-		return -ENOTSUP;
-	}
 	/* Without RTE_PCI_DRV_NEED_MAPPING the bus hands over devices bound to
 	 * any driver: ivshmem devices of other users are left alone. */
 	if (pdev->kdrv != RTE_PCI_KDRV_VFIO) {
@@ -215,13 +262,20 @@ wcnic_pci_probe(struct rte_pci_driver *drv __rte_unused, struct rte_pci_device *
 			  "dpdk-devbind.py -b vfio-pci %s)", name, name);
 		return 1;
 	}
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return pci_attach_secondary(pdev);
 	ret = wcnic_devargs_parse(pdev->device.devargs, false, &args);
 	if (ret != 0)
 		return ret;
 
-	ret = pci_device_open(pdev, &wp);
+	ret = pci_device_open(pdev, NULL, &wp);
 	if (ret != 0)
 		return ret;
+	ret = pci_device_enable(wp);
+	if (ret != 0) {
+		pci_teardown(wp);
+		return ret;
+	}
 
 	dev = rte_eth_dev_pci_allocate(pdev, sizeof(*ad));
 	if (dev == NULL) {
@@ -244,7 +298,19 @@ wcnic_pci_probe(struct rte_pci_driver *drv __rte_unused, struct rte_pci_device *
 static int
 wcnic_pci_remove(struct rte_pci_device *pdev)
 {
-	return wcnic_ethdev_remove(pdev->device.name);
+	struct rte_eth_dev *dev = rte_eth_dev_allocated(pdev->device.name);
+	struct wcnic_pci *own = NULL;
+	int ret;
+
+	/* A secondary process unmaps its own view of BAR2 (pci_attach_secondary)
+	 * once the port is released; the primary's goes with the port's close. */
+	if (dev != NULL && rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		own = dev->process_private;
+		dev->process_private = NULL;
+	}
+	ret = wcnic_ethdev_remove(pdev->device.name);
+	pci_teardown(own);
+	return ret;
 }
 
 static const struct rte_pci_id wcnic_pci_ids[] = {

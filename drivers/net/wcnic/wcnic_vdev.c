@@ -226,9 +226,16 @@ wcnic_vdev_probe(struct rte_vdev_device *vdev)
 	int ret;
 
 	/* A secondary process looks at the primary's port; the device model
-	 * and its thread stay the primary's. */
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
-		return wcnic_ethdev_attach_secondary(name, &vdev->device);
+	 * and its thread stay the primary's, the BAR is in a memzone. */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		dev = rte_eth_dev_attach_secondary(name);
+		if (dev == NULL) {
+			WCNIC_LOG(ERR, "%s: the primary process has no such port", name);
+			return -ENODEV;
+		}
+		wcnic_ethdev_attach_secondary(dev, &vdev->device);
+		return 0;
+	}
 	ret = wcnic_devargs_parse(vdev->device.devargs, true, &args);
 	if (ret != 0)
 		return ret;
