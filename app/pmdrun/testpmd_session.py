@@ -32,6 +32,18 @@ def testpmd_path():
     return shutil.which(TESTPMD)
 
 
+def testpmd_libraries():
+    """The DPDK libraries dpdk-testpmd links, in its order (readelf -d).
+
+    A secondary process that makes a mempool the primary fills (dpdk-dumpcap)
+    must register mempool handlers in the primary's order, or the primary
+    fills it through the wrong one: preloading these first does that
+    (doc/pmd-guide.md, secondary processes)."""
+    out = subprocess.run(["readelf", "-d", testpmd_path()], capture_output=True, text=True,
+                         check=True).stdout
+    return re.findall(r"Shared library: \[(librte_[^\]]+)\]", out)
+
+
 def eal_args(pmd_dir, vdevs, prefix, main_lcore=0, lcores=None, shared=False):
     """Two lcores, no hugepages (no root needed), no PCI probing.
 

@@ -5,8 +5,9 @@
 # net_wcnic on the ivshmem device (bound to vfio-pci), wcnic-emu behind it
 # on the host. txonly for RUN_SECONDS; the port's counts must equal the
 # device's; the memory type the driver reports must be the one the kernel's
-# PAT list holds for BAR2, and decide the TX mode; dpdk-proc-info, a
-# secondary process, maps BAR2 alike and reads the same counts; then the port is hot
+# PAT list holds for BAR2, and decide the TX mode; dpdk-dumpcap captures
+# while testpmd forwards and dpdk-proc-info reads the same counts, each a
+# secondary process that maps BAR2 alike; then the port is hot
 # unplugged (port detach), attached again, run again, and closed and
 # detached the other way (port close, device detach); then testpmd's pools
 # must be whole.
@@ -17,6 +18,7 @@
 #   RUN_SECONDS     forwarding time per run
 #   WCNIC_PMD       the driver in the guest
 #   WC_MODULE       (optional) the vfio-pci module to load instead of Debian's
+#   DUMPCAP_PRELOAD testpmd's DPDK libraries, then WCNIC_PMD, ':'-separated
 # and reads the lines "WCNIC-RESULT tx-run-<n> PASS packets=<n>" to compare
 # with what wcnic-emu counted.
 # shellcheck source=guest-lib.sh
@@ -86,11 +88,47 @@ check_probe() {
 	fi
 }
 
-# forward RUN PORT: txonly for RUN_SECONDS; the port's and the device's
-# counts must agree; reports the packets for the host's comparison.
+# check_capture: dpdk-dumpcap, a secondary process, captures CAPTURE
+# packets of the forwarding port into a pcapng file; tcpdump reads back as
+# many packets as dumpcap says it captured, every one testpmd's UDP frame.
+# dumpcap takes no EAL options: the driver and testpmd's libraries are
+# preloaded (DUMPCAP_PRELOAD, in testpmd's order: doc/pmd-guide.md).
+CAPTURE=200
+check_capture() {
+	local file=/tmp/wcnic.pcapng out=/tmp/dumpcap.log said packets udp
+	if LD_PRELOAD="$DUMPCAP_PRELOAD" timeout 60 dpdk-dumpcap -i "$bdf" -c "$CAPTURE" \
+		-w "$file" >"$out" 2>&1; then
+		wcnic_pass dumpcap-exits-0
+	else
+		wcnic_fail dumpcap-exits-0 "$(tr '\r' '\n' <"$out" | grep -v '^[0-9]*: ' | tail -n 12 | tr '\n' '|')"
+	fi
+	# Its counter is rewritten in place: the last number after the label.
+	said=$(sed -n 's/.*Packets captured://p' "$out" | tail -n 1 | grep -o '[0-9][0-9]*' | tail -n 1)
+	# tcpdump drops its privileges to a user it looks up, even to read a
+	# file: the guest has no user database of its own.
+	[ -e /etc/passwd ] || echo 'root:x:0:0:root:/:/bin/sh' >/etc/passwd
+	if tcpdump -Z root -nn -r "$file" >/tmp/tcpdump.txt 2>/tmp/tcpdump.err; then
+		wcnic_pass tcpdump-reads-capture
+	else
+		wcnic_fail tcpdump-reads-capture "$(tail -n 3 /tmp/tcpdump.err | tr '\n' '|')"
+	fi
+	packets=$(grep -c . /tmp/tcpdump.txt)
+	udp=$(grep -c 'UDP, length' /tmp/tcpdump.txt)
+	if [ "${said:-0}" -ge "$CAPTURE" ] && [ "$packets" = "$said" ] && [ "$udp" = "$packets" ]; then
+		wcnic_result capture-count PASS "packets=$packets"
+	else
+		wcnic_fail capture-count "dumpcap captured ${said:-none} ($CAPTURE asked), the file has" \
+			"$packets, $udp of them testpmd's UDP frames"
+	fi
+}
+
+# forward RUN PORT [DURING]: txonly for RUN_SECONDS, running the command
+# DURING first while testpmd forwards; the port's and the device's counts
+# must agree; reports the packets for the host's comparison.
 forward() {
 	local run="$1" port="$2" tx dev_tx errors tries
 	testpmd_cmd start || { wcnic_fail "start-$run" "$(testpmd_log_tail 10)"; return; }
+	[ -z "$3" ] || "$3"
 	sleep "$RUN_SECONDS"
 	testpmd_cmd stop || { wcnic_fail "stop-$run" "$(testpmd_log_tail 10)"; return; }
 	tx=$(testpmd_value TX-packets)
@@ -120,7 +158,7 @@ if ! testpmd_start "$bdf,tx_mode=auto" --forward-mode=txonly; then
 fi
 wcnic_pass testpmd-start
 check_probe
-forward 1 0
+forward 1 0 check_capture
 check_secondary 0
 
 # Hot unplug without closing first: the driver's remove closes the port.

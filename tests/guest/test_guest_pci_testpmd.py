@@ -4,8 +4,8 @@
 wcnic-emu on the host.
 
 Cases (the guest script in brackets):
-  txonly    Debian's dpdk-testpmd, txonly, dpdk-proc-info as a secondary
-            process, hot unplug and attach [guest-pci-testpmd.sh]; every
+  txonly    Debian's dpdk-testpmd, txonly, dpdk-dumpcap and dpdk-proc-info
+            as secondary processes, hot unplug and attach [guest-pci-testpmd.sh]; every
             packet testpmd sent is one the device model counted, and none
             was malformed.
   loopback  the byte-exact loopback program of the host tests, dma and push
@@ -24,6 +24,7 @@ import tempfile
 from pathlib import Path
 
 import guestbench
+import testpmd_session
 import wc_module
 
 HERE = Path(__file__).resolve().parent
@@ -34,6 +35,9 @@ MEMPOOL_RING = "/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_mempool_ring.so"
 # testpmd's stdout goes to a file the guest script reads as it runs: line
 # buffering (stdbuf preloads its library) keeps output and prompts in order.
 STDBUF = ["/usr/bin/stdbuf", "/usr/libexec/coreutils/libstdbuf.so"]
+# Secondary processes the txonly case runs against testpmd, and the reader
+# of dpdk-dumpcap's capture.
+SECONDARY_TOOLS = ("dpdk-proc-info", "dpdk-dumpcap", "tcpdump")
 # glibc loads it at run time (pthread_cancel at exit), so no ELF names it.
 LIBGCC_S = "/lib/x86_64-linux-gnu/libgcc_s.so.1"
 
@@ -107,15 +111,17 @@ def main(argv):
         print("SKIP: dpdk-testpmd not found (Debian package dpdk)")
         return guestbench.results.EXIT_SKIP
     mem, pat, tx_mode = EXPECT[args.vfio]
-    proc_info = shutil.which("dpdk-proc-info")
-    if proc_info is None:
-        print("SKIP: dpdk-proc-info not found (Debian package dpdk)")
+    secondaries = {name: shutil.which(name) for name in SECONDARY_TOOLS}
+    missing = [name for name, path in secondaries.items() if path is None]
+    if missing:
+        print(f"SKIP: {', '.join(missing)} not found (./wcnic setup installs them)")
         return guestbench.results.EXIT_SKIP
-    include = [f"{testpmd}=/usr/bin/dpdk-testpmd", f"{proc_info}=/usr/bin/dpdk-proc-info",
-               f"{args.pmd}={GUEST_PMD}",
+    include = [f"{testpmd}=/usr/bin/dpdk-testpmd", f"{args.pmd}={GUEST_PMD}",
+               *(f"{path}=/usr/bin/{name}" for name, path in secondaries.items()),
                MEMPOOL_RING, LIBGCC_S, *STDBUF, f"{HERE / 'testpmd-lib.sh'}=/wcnic/testpmd-lib.sh"]
     env = {"WCNIC_PMD": GUEST_PMD, "EXPECT_MEM": mem, "EXPECT_PAT": pat,
-           "EXPECT_TX_MODE": tx_mode, "RUN_SECONDS": str(args.run_seconds)}
+           "EXPECT_TX_MODE": tx_mode, "RUN_SECONDS": str(args.run_seconds),
+           "DUMPCAP_PRELOAD": ":".join(testpmd_session.testpmd_libraries() + [GUEST_PMD])}
     if args.case == "txonly":
         script, backend = HERE / "guest-pci-testpmd.sh", "sink"
     else:

@@ -50,17 +50,10 @@ def loopback_primary(pmd_dir):
     return pmd
 
 
-def testpmd_libraries():
-    """The DPDK libraries dpdk-testpmd links, in its order (readelf -d)."""
-    out = subprocess.run(["readelf", "-d", tp.testpmd_path()], capture_output=True, text=True,
-                         check=True).stdout
-    return re.findall(r"Shared library: \[(librte_[^\]]+)\]", out)
-
-
 def secondary_env(pmd_dir, preload):
     env = tp.run_env(pmd_dir)
     if preload:
-        env["LD_PRELOAD"] = ":".join(testpmd_libraries() +
+        env["LD_PRELOAD"] = ":".join(tp.testpmd_libraries() +
                                      [os.path.join(pmd_dir, "librte_net_wcnic.so")])
     return env
 
