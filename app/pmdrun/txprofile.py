@@ -14,7 +14,7 @@ Valgrind emulates the CPU it runs on, minus what it cannot emulate:
 valgrind 3.19 hides AVX-512, so the line copier it sees is the AVX2 one
 (two 32-byte stores per line instead of one 64-byte store).
 
-usage: txprofile.py WCNIC_TXPROFILE [--mode push|dma]... [--packets N] [--burst N] [--len BYTES]
+usage: txprofile.py WCNIC_TXPROFILE [--mode push|dma|push-csum|dma-csum]... [--packets N] [--burst N] [--len BYTES]
 """
 import argparse
 import os
@@ -24,7 +24,12 @@ import subprocess
 import sys
 import tempfile
 
-BURST_FUNCTION = {"push": "wcnic_xmit_push", "dma": "wcnic_xmit_dma"}
+# What callgrind counts per mode: the burst function, and for the checksum
+# modes rte_eth_tx_prepare()'s driver half too (part of what an application
+# pays for the offload).
+BURST_FUNCTION = {"push": "wcnic_xmit_push", "dma": "wcnic_xmit_dma",
+                  "push-csum": "wcnic_xmit_push_csum", "dma-csum": "wcnic_xmit_dma_csum"}
+PREPARE_FUNCTION = "wcnic_tx_prepare"
 SKIP = 77
 
 
@@ -72,7 +77,7 @@ def profile(harness, mode, packets=64000, burst=32, frame_len=64, timeout=120):
     The run takes seconds; one that has not ended after `timeout` seconds
     raises ProfileHang with the stacks of its threads."""
     if mode not in BURST_FUNCTION:
-        raise ProfileError(f"unknown mode '{mode}' (push or dma)")
+        raise ProfileError(f"unknown mode '{mode}' ({', '.join(BURST_FUNCTION)})")
     workdir = tempfile.mkdtemp(prefix="wcnic-txprofile-")
     out_file = os.path.join(workdir, "callgrind.out")
     # --fair-sched: the driver's start-up waits for the device model's
@@ -80,6 +85,7 @@ def profile(harness, mode, packets=64000, burst=32, frame_len=64, timeout=120):
     cmd = [valgrind_path(), "--tool=callgrind", "--fair-sched=yes",
            f"--callgrind-out-file={out_file}", "--collect-atstart=no",
            f"--toggle-collect={BURST_FUNCTION[mode]}",
+           *([f"--toggle-collect={PREPARE_FUNCTION}"] if mode.endswith("-csum") else []),
            os.path.abspath(harness), mode, "--packets", str(packets), "--burst", str(burst),
            "--len", str(frame_len)]
     try:
@@ -96,7 +102,7 @@ def profile(harness, mode, packets=64000, burst=32, frame_len=64, timeout=120):
                                   ) from err
         if proc.returncode != 0:
             raise ProfileError(f"{' '.join(cmd)} exited {proc.returncode}:\n{output[-3000:]}")
-        sent = re.search(r"txprofile: mode (\w+) sent (\d+) packets in (\d+) bursts of (\d+) "
+        sent = re.search(r"txprofile: mode ([\w-]+) sent (\d+) packets in (\d+) bursts of (\d+) "
                          r"\((\d+) short\)", output)
         if sent is None:
             raise ProfileError(f"no 'txprofile:' summary in the output:\n{output[-3000:]}")
@@ -120,7 +126,10 @@ def profile(harness, mode, packets=64000, burst=32, frame_len=64, timeout=120):
 
 
 def describe(result):
-    return (f"{BURST_FUNCTION[result['mode']]:<16} {result['per_packet']:7.1f} instructions/packet "
+    counted = BURST_FUNCTION[result['mode']]
+    if result["mode"].endswith("-csum"):
+        counted += f" + {PREPARE_FUNCTION}"
+    return (f"{counted:<16} {result['per_packet']:7.1f} instructions/packet "
             f"({result['instructions']:,} for {result['packets']:,} packets, "
             f"{result['frame_len']}-byte frames, bursts of {result['burst']}, "
             f"{result['short_bursts']} short)")

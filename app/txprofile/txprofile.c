@@ -17,13 +17,17 @@
  * model runs on its own thread), so no call of the burst function is a
  * short or empty one.
  *
- * usage: wcnic-txprofile push|dma [--packets N] [--len BYTES] [--burst N]
+ * usage: wcnic-txprofile push|dma|push-csum|dma-csum [--packets N] [--len BYTES] [--burst N]
+ * The -csum modes ask the device for the IPv4 and UDP checksums of every
+ * frame (the offloads on, each mbuf flagged, rte_eth_tx_prepare() before
+ * each burst) and check that the device verified every one.
  * Prints one line "txprofile: mode M sent N packets in B bursts of K ...";
  * exits 0 when every packet was sent and consumed without a device error.
  */
 #include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +50,8 @@
 #define WAIT_S      20   /* longest wait for the device to make progress */
 
 struct options {
-	const char *mode;
+	const char *mode;   /* the driver's tx_mode devarg: push or dma */
+	bool csum;          /* checksum offloads on every frame */
 	uint64_t packets;
 	uint16_t len;
 	uint16_t burst;
@@ -55,7 +60,8 @@ struct options {
 static void
 usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s push|dma [--packets N] [--len BYTES] [--burst N]\n"
+	fprintf(stderr, "usage: %s push|dma|push-csum|dma-csum [--packets N] [--len BYTES] "
+		"[--burst N]\n"
 		"  --packets  packets to send (default 100000)\n"
 		"  --len      frame length, %u to %u bytes (default 64)\n"
 		"  --burst    packets per burst, 1 to %u (default 32)\n",
@@ -86,9 +92,12 @@ parse_args(int argc, char **argv)
 	struct options o = { .packets = 100000, .len = 64, .burst = 32 };
 	int i;
 
-	if (argc < 2 || (strcmp(argv[1], "push") != 0 && strcmp(argv[1], "dma") != 0))
+	if (argc < 2)
 		usage(argv[0]);
-	o.mode = argv[1];
+	o.csum = strcmp(argv[1], "push-csum") == 0 || strcmp(argv[1], "dma-csum") == 0;
+	o.mode = strncmp(argv[1], "push", 4) == 0 ? "push" : "dma";
+	if (strcmp(argv[1], o.mode) != 0 && !o.csum)
+		usage(argv[0]);
 	for (i = 2; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--packets") == 0)
 			o.packets = number_arg(argv[0], argv[i], argv[i + 1], 1, UINT32_MAX);
@@ -124,12 +133,17 @@ eal_start(const char *prog, const char *mode)
 	}
 }
 
-/* One RX and one TX queue, fast free as testpmd asks for it, started. */
+/* One RX and one TX queue, fast free as testpmd asks for it (and the
+ * checksum offloads when asked), started. */
 static int
-port_start(struct rte_mempool *mp)
+port_start(struct rte_mempool *mp, bool csum)
 {
 	struct rte_eth_conf conf = { .txmode.offloads = RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE };
 	int ret;
+
+	if (csum)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
+					RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
 
 	ret = rte_eth_dev_configure(PORT, 1, 1, &conf);
 	if (ret == 0)
@@ -223,7 +237,7 @@ main(int argc, char **argv)
 	struct options o = parse_args(argc, argv);
 	struct rte_pmd_wcnic_port_info info;
 	struct rte_mempool *mp;
-	uint64_t base, sent = 0, bursts = 0, short_bursts = 0, allowed;
+	uint64_t base, csum_base, csum_done, sent = 0, bursts = 0, short_bursts = 0, allowed;
 	char runtime_dir[PATH_MAX];
 	int status = 1;
 
@@ -239,12 +253,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "txprofile: cannot create the mbuf pool\n");
 		goto out;
 	}
-	if (port_start(mp) != 0)
+	if (port_start(mp, o.csum) != 0)
 		goto out;
 	/* Half the ring may be in flight: a full burst always fits. */
 	allowed = (info.tx_mode == RTE_PMD_WCNIC_TX_PUSH ?
 		   WCNIC_PUSH_RING_BYTES / info.push_entry_size : RING_SIZE) / 2;
 	base = xstat("dev_tx_packets");
+	csum_base = xstat("dev_tx_csum");
 
 	while (sent < o.packets) {
 		struct rte_mbuf *pkts[MAX_BURST];
@@ -260,6 +275,18 @@ main(int argc, char **argv)
 		for (i = 0; i < n; i++) {
 			pkts[i]->data_len = o.len;
 			pkts[i]->pkt_len = o.len;
+			if (o.csum) {
+				pkts[i]->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
+						    RTE_MBUF_F_TX_UDP_CKSUM;
+				pkts[i]->l2_len = RTE_ETHER_HDR_LEN;
+				pkts[i]->l3_len = sizeof(struct rte_ipv4_hdr);
+			}
+		}
+		if (o.csum && rte_eth_tx_prepare(PORT, 0, pkts, n) != n) {
+			fprintf(stderr, "txprofile: tx_prepare refused a frame: %s\n",
+				rte_strerror(rte_errno));
+			rte_pktmbuf_free_bulk(pkts, n);
+			goto out;
 		}
 		done = rte_eth_tx_burst(PORT, 0, pkts, n);
 		rte_pktmbuf_free_bulk(&pkts[done], n - done);
@@ -269,12 +296,16 @@ main(int argc, char **argv)
 	}
 	if (device_catch_up(base, sent, 0) != 0)
 		goto out;
-	status = xstat("dev_errors") == 0 && xstat("dev_tx_hdr_bad") == 0 ? 0 : 1;
-	printf("txprofile: mode %s sent %" PRIu64 " packets in %" PRIu64 " bursts of %u "
+	/* Every checksum asked for is one the device computed and found right. */
+	csum_done = xstat("dev_tx_csum") - csum_base;
+	status = xstat("dev_errors") == 0 && xstat("dev_tx_hdr_bad") == 0 &&
+		 xstat("dev_tx_csum_bad") == 0 && csum_done == (o.csum ? sent : 0) ? 0 : 1;
+	printf("txprofile: mode %s%s sent %" PRIu64 " packets in %" PRIu64 " bursts of %u "
 	       "(%" PRIu64 " short), %u-byte frames, dev_errors %" PRIu64
-	       ", dev_tx_hdr_bad %" PRIu64 "\n",
-	       rte_pmd_wcnic_tx_mode_name(info.tx_mode), sent, bursts, o.burst, short_bursts,
-	       o.len, xstat("dev_errors"), xstat("dev_tx_hdr_bad"));
+	       ", dev_tx_hdr_bad %" PRIu64 ", checksums %" PRIu64 " (bad %" PRIu64 ")\n",
+	       rte_pmd_wcnic_tx_mode_name(info.tx_mode), o.csum ? "-csum" : "", sent, bursts,
+	       o.burst, short_bursts, o.len, xstat("dev_errors"), xstat("dev_tx_hdr_bad"),
+	       csum_done, xstat("dev_tx_csum_bad"));
 out:
 	rte_eth_dev_stop(PORT);
 	rte_eth_dev_close(PORT);

@@ -24,10 +24,11 @@
  * built out of line (push_entry_any()).
  *
  * With TX checksum offloads (interface 1.1) the port runs
- * wcnic_xmit_push_csum(): every packet goes the out-of-line way
- * (push_entry_any_csum()), which puts its checksum request
- * (wcnic_tx_csum_req()) into the entry's flags and hdr_lens. The loops of
- * wcnic_xmit_push() stay as they are without the offloads.
+ * wcnic_xmit_push_csum(): the same loops, each packet's checksum request
+ * (wcnic_tx_csum_req()) going into its entry's flags and hdr_lens; a
+ * request the device would refuse ends a run, and the out-of-line builder
+ * drops and counts it. Without the offloads the request is the constant
+ * 0 and the loops compile as if it did not exist.
  */
 #include <string.h>
 
@@ -125,12 +126,12 @@ push_build_inline(const struct rte_mbuf *m, uint16_t len, unsigned int lines, ui
  */
 static __rte_always_inline void
 push_build_full(const struct rte_mbuf *m, uint16_t len, uint8_t *entry,
-		const uint16_t entry_size)
+		const uint16_t entry_size, uint32_t req)
 {
 	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
 	unsigned int i;
 
-	push_hdr_write(entry, len, len, 0, 0);
+	push_hdr_write(entry, len, len, 0, req);
 	memcpy(entry + WCNIC_PUSH_HDR_SIZE, data, WCNIC_CACHE_LINE - WCNIC_PUSH_HDR_SIZE);
 	for (i = 1; i + 1 < entry_size / WCNIC_CACHE_LINE; i++)
 		memcpy(entry + i * WCNIC_CACHE_LINE, data + i * WCNIC_CACHE_LINE - WCNIC_PUSH_HDR_SIZE,
@@ -195,14 +196,14 @@ push_build_sg(struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry, uint32_
  */
 static __rte_always_inline unsigned int
 push_build_head(const struct wcnic_txq *txq, struct rte_mbuf *m, uint8_t *entry,
-		const uint16_t entry_size)
+		const uint16_t entry_size, uint32_t req)
 {
 	const uint16_t room = WCNIC_PUSH_INLINE_ROOM(entry_size, 1);
 
 	memcpy(entry + WCNIC_PUSH_HDR_SIZE + WCNIC_SG_SIZE, rte_pktmbuf_mtod(m, const void *),
 	       room);
 	push_sg_write(entry, 0, wcnic_seg_dma_addr(txq, m) + room, m->data_len - room);
-	push_hdr_write(entry, m->data_len, room, 1, 0);
+	push_hdr_write(entry, m->data_len, room, 1, req);
 	return entry_size / WCNIC_CACHE_LINE;
 }
 
@@ -320,22 +321,36 @@ push_chunk_tail(const struct wcnic_txq *txq, const struct push_chunk *c,
 }
 
 /*
+ * A run's packet's checksum request: 0 without the offloads (csum is a
+ * constant), or wcnic_tx_csum_req(). False when the device would refuse
+ * it: the run ends there, and phase 3 drops and counts the packet.
+ */
+static __rte_always_inline bool
+push_run_csum_req(const struct rte_mbuf *m, uint16_t len, const bool csum, uint32_t *req)
+{
+	*req = csum ? wcnic_tx_csum_req(m, len) : 0;
+	return likely(*req != WCNIC_TX_CSUM_REFUSED);
+}
+
+/*
  * Phase 1: a run of one-segment frames that fill all the lines of an entry
  * (push_build_full()). They now live in the stage: their mbufs go at once.
  */
 static __rte_always_inline void
 push_stage_full_run(struct wcnic_txq *txq, struct push_chunk *c, struct push_len_range full,
-		    const uint16_t entry_size)
+		    const uint16_t entry_size, const bool csum)
 {
 	struct rte_mbuf **run = c->p;
 
 	for (; c->p != c->end; c->p++) {
 		struct rte_mbuf *m = *c->p;
 		uint16_t len = m->data_len;
+		uint32_t req;
 
-		if (unlikely(m->nb_segs != 1 || !push_len_in(full, len)))
+		if (unlikely(m->nb_segs != 1 || !push_len_in(full, len) ||
+			     !push_run_csum_req(m, len, csum, &req)))
 			break;
-		push_build_full(m, len, c->entry, entry_size);
+		push_build_full(m, len, c->entry, entry_size, req);
 		c->bytes += len;
 		c->entry += entry_size;
 	}
@@ -349,7 +364,7 @@ push_stage_full_run(struct wcnic_txq *txq, struct push_chunk *c, struct push_len
  */
 static __rte_always_inline unsigned int
 push_stage_head_run(struct wcnic_txq *txq, struct push_chunk *c, struct push_len_range head,
-		    const uint16_t entry_size)
+		    const uint16_t entry_size, const bool csum)
 {
 	struct rte_mbuf **run = c->p;
 	uint16_t tail = push_chunk_tail(txq, c, entry_size);
@@ -357,10 +372,12 @@ push_stage_head_run(struct wcnic_txq *txq, struct push_chunk *c, struct push_len
 	for (; c->p != c->end; c->p++, tail++) {
 		struct rte_mbuf *m = *c->p;
 		uint16_t len = m->data_len;
+		uint32_t req;
 
-		if (unlikely(m->nb_segs != 1 || !push_len_in(head, len)))
+		if (unlikely(m->nb_segs != 1 || !push_len_in(head, len) ||
+			     !push_run_csum_req(m, len, csum, &req)))
 			break;
-		push_build_head(txq, m, c->entry, entry_size);
+		push_build_head(txq, m, c->entry, entry_size, req);
 		txq->sw_ring[tail & txq->mask] = m;
 		c->bytes += len;
 		c->entry += entry_size;
@@ -423,12 +440,13 @@ push_chunk_announce(struct wcnic_txq *txq, struct push_chunk *c, const uint16_t 
 
 /*
  * The burst, for one entry size known at compile time, so that line
- * counts and copy sizes are constants: chunk after chunk, the phases
- * above until the chunk is staged, then its announcement.
+ * counts and copy sizes are constants, with or without checksum requests
+ * (csum, a constant too): chunk after chunk, the phases above until the
+ * chunk is staged, then its announcement.
  */
 static __rte_always_inline uint16_t
 push_burst(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
-	   const uint16_t entry_size)
+	   const uint16_t entry_size, const bool csum)
 {
 	const unsigned int entry_lines = entry_size / WCNIC_CACHE_LINE;
 	const uint16_t room = WCNIC_PUSH_INLINE_ROOM(entry_size, 0);
@@ -455,48 +473,18 @@ push_burst(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	while (c.p != end) {
 		c.end = c.p + RTE_MIN(end - c.p, (ptrdiff_t)txq->burst_max);
 		for (;;) {
-			push_stage_full_run(txq, &c, full, entry_size);
+			push_stage_full_run(txq, &c, full, entry_size, csum);
 			if (c.p == c.end)
 				break;
-			if (push_stage_head_run(txq, &c, head, entry_size) != 0) {
+			if (push_stage_head_run(txq, &c, head, entry_size, csum) != 0) {
 				if (c.p == c.end)
 					break;
 				continue;
 			}
-			push_stage_other(txq, &c, sent_inline, &nb_inline, entry_size, false);
+			push_stage_other(txq, &c, sent_inline, &nb_inline, entry_size, csum);
 			if (c.p == c.end)
 				break;
 		}
-		push_chunk_announce(txq, &c, entry_size);
-	}
-
-	wcnic_tx_free(txq, sent_inline, nb_inline);
-	txq->stats.packets += (uint16_t)(txq->tail - start);
-	txq->stats.push_entries += (uint16_t)(txq->tail - start);
-	txq->stats.bytes += c.bytes;
-	return nb_pkts;
-}
-
-/*
- * The burst with checksum requests: every packet through phase 3, whose
- * out-of-line builder takes any packet and its request.
- */
-static __rte_always_inline uint16_t
-push_burst_csum(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
-		const uint16_t entry_size)
-{
-	struct rte_mbuf *sent_inline[WCNIC_TX_FREE_BULK];
-	struct rte_mbuf **const end = pkts + nb_pkts;
-	unsigned int nb_inline = 0;
-	uint16_t start = txq->tail;
-	struct push_chunk c = {
-		.p = pkts, .entry = txq->push_stage, .staged_from = start, .bytes = 0,
-	};
-
-	while (c.p != end) {
-		c.end = c.p + RTE_MIN(end - c.p, (ptrdiff_t)txq->burst_max);
-		while (c.p != c.end)
-			push_stage_other(txq, &c, sent_inline, &nb_inline, entry_size, true);
 		push_chunk_announce(txq, &c, entry_size);
 	}
 
@@ -511,13 +499,13 @@ push_burst_csum(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 static __rte_noinline uint16_t
 push_burst_256(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return push_burst(txq, pkts, nb_pkts, WCNIC_PUSH_ENTRY_256);
+	return push_burst(txq, pkts, nb_pkts, WCNIC_PUSH_ENTRY_256, false);
 }
 
 static __rte_noinline uint16_t
 push_burst_256_csum(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return push_burst_csum(txq, pkts, nb_pkts, WCNIC_PUSH_ENTRY_256);
+	return push_burst(txq, pkts, nb_pkts, WCNIC_PUSH_ENTRY_256, true);
 }
 
 /*
@@ -537,8 +525,7 @@ xmit_push_pieces(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts
 	do {
 		n = RTE_MIN((uint16_t)(nb_pkts - done), WCNIC_TX_FREE_BULK);
 		if (likely(txq->entry_size == WCNIC_PUSH_ENTRY_128))
-			done += csum ? push_burst_csum(txq, pkts + done, n, WCNIC_PUSH_ENTRY_128) :
-				       push_burst(txq, pkts + done, n, WCNIC_PUSH_ENTRY_128);
+			done += push_burst(txq, pkts + done, n, WCNIC_PUSH_ENTRY_128, csum);
 		else
 			done += csum ? push_burst_256_csum(txq, pkts + done, n) :
 				       push_burst_256(txq, pkts + done, n);
