@@ -13,7 +13,7 @@
 
 /* ------------------------------------------------------------------ TX */
 
-/* The fields of an index of wcnic_tx_csum_flags[] (ol_flags bits 52..56). */
+/* The fields of an index of wcnic_tx_csum_rules[] (ol_flags bits 52..56). */
 #define OL_L4(i)  ((i) & 3u)          /* 0 none, 1 TCP, 2 SCTP, 3 UDP */
 #define OL_IP(i)  (((i) >> 2) & 1u)   /* RTE_MBUF_F_TX_IP_CKSUM */
 #define OL_V4(i)  (((i) >> 3) & 1u)   /* RTE_MBUF_F_TX_IPV4 */
@@ -22,19 +22,35 @@ static_assert(RTE_MBUF_F_TX_TCP_CKSUM >> WCNIC_TX_OL_SHIFT == 1 &&
 	      RTE_MBUF_F_TX_SCTP_CKSUM >> WCNIC_TX_OL_SHIFT == 2 &&
 	      RTE_MBUF_F_TX_UDP_CKSUM >> WCNIC_TX_OL_SHIFT == 3, "the mbuf's L4 checksum field");
 
-/* IP_CKSUM without IPV4 is taken as IPv4, as NICs do: it exists for IPv4
- * only, and testpmd's txonly (DPDK 25.11) sends IP_CKSUM | UDP_CKSUM. */
+/* No request at all, and a combination the device does not take. IP_CKSUM
+ * without IPV4 is taken as IPv4, as NICs do: it exists for IPv4 only, and
+ * testpmd's txonly (DPDK 25.11) sends IP_CKSUM | UDP_CKSUM. */
+#define OL_NONE(i) (!OL_IP(i) && OL_L4(i) == 0)
+#define OL_REFUSED(i) \
+	(OL_L4(i) == 2 || (OL_V4(i) && OL_V6(i)) || (OL_IP(i) && OL_V6(i)) || \
+	 (OL_L4(i) != 0 && !OL_IP(i) && !OL_V4(i) && !OL_V6(i)))
 #define TXF(i) \
-	(!OL_IP(i) && OL_L4(i) == 0 ? 0u : \
-	 OL_L4(i) == 2 || (OL_V4(i) && OL_V6(i)) || (OL_IP(i) && OL_V6(i)) || \
-	 (OL_L4(i) != 0 && !OL_IP(i) && !OL_V4(i) && !OL_V6(i)) ? WCNIC_TX_CSUM_NO : \
-	 (OL_IP(i) ? WCNIC_TXF_IP_CSUM : 0u) | (OL_V6(i) ? WCNIC_TXF_IPV6 : 0u) | \
+	((OL_IP(i) ? WCNIC_TXF_IP_CSUM : 0u) | (OL_V6(i) ? WCNIC_TXF_IPV6 : 0u) | \
 	 (OL_L4(i) == 1 ? WCNIC_TXF_L4_TCP : OL_L4(i) == 3 ? WCNIC_TXF_L4_UDP : 0u))
-#define TXF4(i) TXF(i), TXF(i + 1), TXF(i + 2), TXF(i + 3)
+/* Each field of a rule: a request's limits; a refused combination gets an
+ * L3 range that no 9-bit l3_len falls into. */
+#define TAKEN(i) (!OL_NONE(i) && !OL_REFUSED(i))
+#define RULE(i) { \
+	.flags = OL_NONE(i) ? 0u : OL_REFUSED(i) ? WCNIC_TXF_IP_CSUM : TXF(i), \
+	.l4_len = !TAKEN(i) ? 0u : OL_L4(i) == 1 ? WCNIC_TX_TCP_HDR_MIN : \
+		  OL_L4(i) == 3 ? WCNIC_TX_UDP_HDR_LEN : 0u, \
+	.l3_align = OL_V6(i) ? 7u : 3u, \
+	.l3_min = OL_REFUSED(i) ? UINT16_MAX : \
+		  OL_V6(i) ? WCNIC_TX_IPV6_LEN_MIN : WCNIC_TX_IPV4_LEN_MIN, \
+	.l3_span = !TAKEN(i) ? 0u : OL_V6(i) ? WCNIC_TX_IPV6_LEN_MAX - WCNIC_TX_IPV6_LEN_MIN : \
+				  WCNIC_TX_IPV4_LEN_MAX - WCNIC_TX_IPV4_LEN_MIN }
+#define RULE4(i) RULE(i), RULE(i + 1), RULE(i + 2), RULE(i + 3)
 
-const uint8_t wcnic_tx_csum_flags[WCNIC_TX_OL_BITS + 1] = {
-	TXF4(0u), TXF4(4u), TXF4(8u), TXF4(12u), TXF4(16u), TXF4(20u), TXF4(24u), TXF4(28u),
+const struct wcnic_tx_csum_rule wcnic_tx_csum_rules[WCNIC_TX_OL_BITS + 1] = {
+	RULE4(0u), RULE4(4u), RULE4(8u), RULE4(12u), RULE4(16u), RULE4(20u), RULE4(24u), RULE4(28u),
 };
+static_assert(WCNIC_TX_IPV6_LEN_MIN % 8 == 0 && WCNIC_TX_IPV4_LEN_MIN % 4 == 0,
+	      "the alignment masks of the L3 header lengths");
 
 /* Offload flags the device takes; tx_prepare refuses the others. */
 #define WCNIC_TX_OL_TAKEN (RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK | \

@@ -151,20 +151,29 @@ wcnic_seg_dma_addr(const struct wcnic_txq *txq, const struct rte_mbuf *seg)
  * Checksum offloads (interface 1.1, WCNIC_F_TX_CSUM; wcnic_tx_csum.c).
  *
  * An mbuf's request is its L4 checksum flag and its IP_CKSUM, IPV4 and
- * IPV6 flags, bits 52 to 56 of ol_flags: wcnic_tx_csum_flags[] maps them to
- * the device's WCNIC_TXF_* bits, 0 for no request, WCNIC_TX_CSUM_NO for a
- * combination the device does not take (SCTP, an L4 checksum without IPV4,
- * IPV6 or IP_CKSUM, the IPv4 header checksum of IPv6).
+ * IPV6 flags, bits 52 to 56 of ol_flags: wcnic_tx_csum_rules[] holds, for
+ * each combination, the device's WCNIC_TXF_* bits (0 for no request) and
+ * the header limits a request must meet, so that the check is the same few
+ * comparisons for every request. A combination the device does not take
+ * (SCTP, an L4 checksum without IPV4, IPV6 or IP_CKSUM, the IPv4 header
+ * checksum of IPv6) has an L3 range no header length falls into.
  */
 #define WCNIC_TX_OL_SHIFT 52
 #define WCNIC_TX_OL_BITS  0x1fu
-#define WCNIC_TX_CSUM_NO  0xffu
 static_assert(RTE_MBUF_F_TX_L4_MASK == 3ULL << WCNIC_TX_OL_SHIFT &&
 	      RTE_MBUF_F_TX_IP_CKSUM == 1ULL << (WCNIC_TX_OL_SHIFT + 2) &&
 	      RTE_MBUF_F_TX_IPV4 == 1ULL << (WCNIC_TX_OL_SHIFT + 3) &&
 	      RTE_MBUF_F_TX_IPV6 == 1ULL << (WCNIC_TX_OL_SHIFT + 4),
 	      "the mbuf's checksum request flags are bits 52 to 56");
-extern const uint8_t wcnic_tx_csum_flags[WCNIC_TX_OL_BITS + 1];
+
+struct wcnic_tx_csum_rule {
+	uint8_t flags;      /* WCNIC_TXF_*; 0: no request */
+	uint8_t l4_len;     /* frame bytes the L4 checksum needs after L3 */
+	uint16_t l3_align;  /* l3_len & l3_align must be 0 */
+	uint16_t l3_min;    /* l3_len - l3_min <= l3_span */
+	uint16_t l3_span;
+};
+extern const struct wcnic_tx_csum_rule wcnic_tx_csum_rules[WCNIC_TX_OL_BITS + 1];
 
 /* A request the device would refuse (wcnic_tx_csum_req()). */
 #define WCNIC_TX_CSUM_REFUSED UINT32_MAX
@@ -180,27 +189,19 @@ extern const uint8_t wcnic_tx_csum_flags[WCNIC_TX_OL_BITS + 1];
 static __rte_always_inline uint32_t
 wcnic_tx_csum_req(const struct rte_mbuf *m, uint32_t frame_len)
 {
-	uint32_t f = wcnic_tx_csum_flags[(m->ol_flags >> WCNIC_TX_OL_SHIFT) & WCNIC_TX_OL_BITS];
-	uint32_t l2, l3, need;
-	bool l3_ok;
+	const struct wcnic_tx_csum_rule *r =
+		&wcnic_tx_csum_rules[(m->ol_flags >> WCNIC_TX_OL_SHIFT) & WCNIC_TX_OL_BITS];
+	uint32_t l2, l3;
 
-	if (likely(f == 0))
+	if (likely(r->flags == 0))
 		return 0;
-	if (unlikely(f == WCNIC_TX_CSUM_NO))
-		return WCNIC_TX_CSUM_REFUSED;
 	l2 = m->l2_len;
 	l3 = m->l3_len;
-	if (f & WCNIC_TXF_IPV6)
-		l3_ok = l3 - WCNIC_TX_IPV6_LEN_MIN <= WCNIC_TX_IPV6_LEN_MAX - WCNIC_TX_IPV6_LEN_MIN &&
-			l3 % 8 == 0;
-	else
-		l3_ok = l3 - WCNIC_TX_IPV4_LEN_MIN <= WCNIC_TX_IPV4_LEN_MAX - WCNIC_TX_IPV4_LEN_MIN &&
-			l3 % 4 == 0;
-	need = l2 + l3 + ((f & WCNIC_TXF_L4_MASK) == WCNIC_TXF_L4_TCP ? WCNIC_TX_TCP_HDR_MIN :
-			  (f & WCNIC_TXF_L4_MASK) == WCNIC_TXF_L4_UDP ? WCNIC_TX_UDP_HDR_LEN : 0);
-	if (unlikely(l2 < WCNIC_TX_L2_LEN_MIN || !l3_ok || need > frame_len))
+	/* One test for all the limits: the request is usually good. */
+	if (unlikely((l3 - r->l3_min > r->l3_span) | ((l3 & r->l3_align) != 0) |
+		     (l2 < WCNIC_TX_L2_LEN_MIN) | (l2 + l3 + r->l4_len > frame_len)))
 		return WCNIC_TX_CSUM_REFUSED;
-	return f | WCNIC_TX_HDR_LENS(l2, l3) << 8;
+	return r->flags | WCNIC_TX_HDR_LENS(l2, l3) << 8;
 }
 
 /* A request the device would refuse: the packet is dropped and counted. */

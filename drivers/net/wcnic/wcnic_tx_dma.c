@@ -10,10 +10,11 @@
  * every other packet is posted out of line (dma_post_any()).
  *
  * With TX checksum offloads (interface 1.1) the port runs
- * wcnic_xmit_dma_csum(): every packet is posted out of line
- * (dma_post_any_csum()), its checksum request (wcnic_tx_csum_req()) in its
- * first descriptor. The loop of wcnic_xmit_dma() stays as it is without
- * the offloads.
+ * wcnic_xmit_dma_csum(): the same loop, each packet's checksum request
+ * (wcnic_tx_csum_req()) in its first descriptor; a request the device
+ * would refuse leaves the loop for the out-of-line poster, which drops and
+ * counts it. Without the offloads the request is the constant 0 and the
+ * loop compiles as if it did not exist.
  */
 #include "wcnic_tx_common.h"
 
@@ -113,10 +114,10 @@ dma_post_any_csum(struct wcnic_txq *txq, struct rte_mbuf *m, unsigned int free_s
 	return dma_post(txq, m, free_slots, since_doorbell, true);
 }
 
-uint16_t
-wcnic_xmit_dma(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+/* The burst, with or without checksum requests (csum is a constant). */
+static __rte_always_inline uint16_t
+dma_burst(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts, const bool csum)
 {
-	struct wcnic_txq *txq = queue;
 	/* One unsigned compare for WCNIC_MIN_FRAME_LEN <= len <= max_frame_len. */
 	const uint32_t len_span = txq->max_frame_len - WCNIC_MIN_FRAME_LEN;
 	struct wcnic_tx_desc *const ring = txq->desc_ring;
@@ -140,11 +141,13 @@ wcnic_xmit_dma(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		for (; i < fast_end; i++) {
 			struct rte_mbuf *m = pkts[i];
 			uint16_t len = m->data_len;
+			uint32_t req = csum ? wcnic_tx_csum_req(m, len) : 0;
 
-			if (unlikely(m->nb_segs != 1 || (uint32_t)len - WCNIC_MIN_FRAME_LEN > len_span))
+			if (unlikely(m->nb_segs != 1 || (uint32_t)len - WCNIC_MIN_FRAME_LEN > len_span ||
+				     req == WCNIC_TX_CSUM_REFUSED))
 				break;
 			dma_desc_write(&ring[tail & mask], wcnic_seg_dma_addr(txq, m), len,
-				       WCNIC_TXD_EOP, 0);
+				       WCNIC_TXD_EOP, req);
 			sw_ring[tail & mask] = m;
 			bytes += len;
 			tail++;
@@ -164,7 +167,8 @@ wcnic_xmit_dma(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		if (free_slots == 0)
 			break;
 
-		r = dma_post_any(txq, pkts[i], free_slots, since_doorbell);
+		r = csum ? dma_post_any_csum(txq, pkts[i], free_slots, since_doorbell) :
+			   dma_post_any(txq, pkts[i], free_slots, since_doorbell);
 		if (r.descs < 0)
 			break; /* no room for all its descriptors */
 		i++;
@@ -185,34 +189,15 @@ wcnic_xmit_dma(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	return i;
 }
 
-/* wcnic_xmit_dma() with checksum requests: every packet out of line. */
+uint16_t
+wcnic_xmit_dma(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return dma_burst(queue, pkts, nb_pkts, false);
+}
+
+/* wcnic_xmit_dma() with checksum requests. */
 uint16_t
 wcnic_xmit_dma_csum(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	struct wcnic_txq *txq = queue;
-	unsigned int free_slots, since_doorbell = 0, sent = 0;
-	uint16_t start, i;
-	uint64_t bytes = 0;
-
-	wcnic_tx_reclaim(txq);
-	free_slots = txq->nb_slots - (uint16_t)(txq->tail - txq->head);
-	start = txq->tail;
-	for (i = 0; i < nb_pkts && free_slots != 0; i++) {
-		struct dma_posted r = dma_post_any_csum(txq, pkts[i], free_slots, since_doorbell);
-
-		if (r.descs < 0)
-			break; /* no room for all its descriptors */
-		since_doorbell = r.since_doorbell;
-		free_slots -= r.descs;
-		sent += r.descs != 0;
-		bytes += r.descs != 0 ? r.frame_len : 0;
-	}
-	if (likely(since_doorbell != 0))
-		wcnic_tx_doorbell(txq);
-
-	txq->held_mbufs += sent;
-	txq->stats.packets += sent;
-	txq->stats.dma_descs += (uint16_t)(txq->tail - start);
-	txq->stats.bytes += bytes;
-	return i;
+	return dma_burst(queue, pkts, nb_pkts, true);
 }
