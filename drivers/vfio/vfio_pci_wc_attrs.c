@@ -157,8 +157,9 @@ static int fix_bar(struct vfio_pci_wc_device *wdev, u32 index, bool wc)
 
 /*
  * read(), write() and dma-buf export of BAR @index: a BAR not used yet is
- * fixed uncached, one already used keeps its type. Returns that type, or a
- * negative errno.
+ * fixed uncached, one already used keeps its type; an uncached one gets
+ * its kernel mapping here (vfio_pci_wc_claim_bar()). Returns the type, or
+ * a negative errno.
  */
 int vfio_pci_wc_use_bar(struct vfio_pci_wc_device *wdev, u32 index)
 {
@@ -167,6 +168,8 @@ int vfio_pci_wc_use_bar(struct vfio_pci_wc_device *wdev, u32 index)
 	mutex_lock(&wdev->attrs_lock);
 	if (wdev->bar_type[index] == VFIO_PCI_WC_BAR_FREE)
 		ret = fix_bar(wdev, index, false);
+	if (!ret && wdev->bar_type[index] == VFIO_PCI_WC_BAR_UC)
+		ret = vfio_pci_wc_claim_bar(wdev, index);
 	if (!ret)
 		ret = wdev->bar_type[index];
 	mutex_unlock(&wdev->attrs_lock);
@@ -273,6 +276,15 @@ long vfio_pci_wc_ioeventfd(struct vfio_pci_wc_device *wdev,
 			ret = fix_bar(wdev, index, false);
 		}
 	}
+	/*
+	 * The core maps the request's BAR for additions and deletions alike
+	 * (before 7.2): its first use is claimed here, under the lock. A
+	 * write-combined BAR is mapped already.
+	 */
+	if (!ret && req.argsz >= minsz && index < PCI_STD_NUM_BARS &&
+	    (u64)(req.offset & VFIO_PCI_OFFSET_MASK) < pci_resource_len(wdev->core.pdev, index) &&
+	    wdev->bar_type[index] != VFIO_PCI_WC_BAR_WC)
+		ret = vfio_pci_wc_claim_bar(wdev, index);
 	if (!ret) {
 		/*
 		 * Going back to UC leaves no WC mapping behind even when it

@@ -15,14 +15,6 @@
 wc_ready_device || exit 0
 bdf=$WC_BDF
 
-# 6.1's vfio-pci-core maps BAR pages at fault time (io_remap_pfn_range of the
-# whole vma); VFIO_DEVICE_RESET zapping them while other threads fault and
-# unmap leaves "x86/PAT: freeing invalid memtype" complaints there, in about
-# half the runs. Not pinned down yet (doc/vfio-module.md): on 6.1 the reset
-# thread stays idle, and says so.
-case $(uname -r) in
-6.1.*) export STRESS_NO_RESET="6.1: reset racing mmap faults, an open problem" ;;
-esac
 wc_run_checks wc-lifecycle-check stress "$bdf" "${STRESS_SECONDS:-6}"
 # shellcheck disable=SC2046 # "start end"
 wc_pat_none pat-none-at-end $(wcnic_bar_range "$bdf" 2)
