@@ -97,12 +97,18 @@ rx_buffer_take(const struct wcnic_rxq *rxq, uint16_t i)
 	return m;
 }
 
-/* The head of a frame: its port, and the RSS hash when the device gave one
- * (only with RSS accepted, so a port without RSS pays one test). */
+/*
+ * The head of a frame, from its first completion (index i, these flags):
+ * its port, its length so far, its packet type and checksum status
+ * (wcnic_rx_csum_ptype()), and the RSS hash when the device gave one (only
+ * with RSS accepted, so a port without RSS pays one test).
+ */
 static __rte_always_inline void
 rx_frame_head(const struct wcnic_rxq *rxq, struct rte_mbuf *m, uint16_t i, uint16_t flags)
 {
 	m->port = rxq->port_id;
+	m->pkt_len = m->data_len;
+	wcnic_rx_csum_ptype(m, flags);
 	if (flags & WCNIC_RXC_HASH_MASK) {
 		m->hash.rss = rte_le_to_cpu_32(rxq->cmpl_ring[i & rxq->mask].hash);
 		m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
@@ -136,8 +142,6 @@ wcnic_recv(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 
 		wc_barrier_device_read();
 		m = rx_buffer_take(rxq, rxq->next);
-		wcnic_rx_csum_ptype(m, flags);
-		m->pkt_len = m->data_len;
 		rx_frame_head(rxq, m, rxq->next, flags);
 		pkts[nb_rx++] = m;
 		bytes += m->pkt_len;
@@ -161,9 +165,6 @@ wcnic_recv_scattered(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		 * first (spec 11.4): after this barrier they are all visible. */
 		wc_barrier_device_read();
 		head = rx_buffer_take(rxq, i);
-		wcnic_rx_csum_ptype(head, flags);
-		head->pkt_len = head->data_len;
-		head->nb_segs = 1;
 		rx_frame_head(rxq, head, i, flags);
 		tail = head;
 		while (!(flags & WCNIC_RXC_LAST)) {
