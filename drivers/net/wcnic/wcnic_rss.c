@@ -187,9 +187,16 @@ wcnic_rss_hash_conf_get(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
 	return 0;
 }
 
-/* Entry i of a RETA update/query array: its group of 64 and its bit. */
-#define RETA_GROUP(i) ((i) / RTE_ETH_RETA_GROUP_SIZE)
-#define RETA_SHIFT(i) ((i) % RTE_ETH_RETA_GROUP_SIZE)
+/* Entry i of a RETA update/query array when its group's mask selects it,
+ * else NULL. */
+static uint16_t *
+reta_entry(struct rte_eth_rss_reta_entry64 *conf, uint16_t i)
+{
+	struct rte_eth_rss_reta_entry64 *g = &conf[i / RTE_ETH_RETA_GROUP_SIZE];
+	unsigned int bit = i % RTE_ETH_RETA_GROUP_SIZE;
+
+	return g->mask >> bit & 1 ? &g->reta[bit] : NULL;
+}
 
 static int
 reta_size_ok(struct rte_eth_dev *dev, uint16_t size)
@@ -213,19 +220,20 @@ wcnic_rss_reta_update(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *
 		return ret;
 	/* Every entry checked before any is taken: a bad update changes nothing. */
 	for (i = 0; i < size; i++) {
-		const struct rte_eth_rss_reta_entry64 *g = &conf[RETA_GROUP(i)];
+		const uint16_t *queue = reta_entry(conf, i);
 
-		if ((g->mask >> RETA_SHIFT(i) & 1) &&
-		    g->reta[RETA_SHIFT(i)] >= dev->data->nb_rx_queues) {
+		if (queue != NULL && *queue >= dev->data->nb_rx_queues) {
 			WCNIC_LOG(ERR, "port %u: redirection entry %u names RX queue %u of %u",
-				  dev->data->port_id, i, g->reta[RETA_SHIFT(i)],
-				  dev->data->nb_rx_queues);
+				  dev->data->port_id, i, *queue, dev->data->nb_rx_queues);
 			return -EINVAL;
 		}
 	}
-	for (i = 0; i < size; i++)
-		if (conf[RETA_GROUP(i)].mask >> RETA_SHIFT(i) & 1)
-			ad->rss.reta[i] = (uint8_t)conf[RETA_GROUP(i)].reta[RETA_SHIFT(i)];
+	for (i = 0; i < size; i++) {
+		const uint16_t *queue = reta_entry(conf, i);
+
+		if (queue != NULL)
+			ad->rss.reta[i] = (uint8_t)*queue;
+	}
 	rss_apply(ad);
 	return 0;
 }
@@ -240,8 +248,11 @@ wcnic_rss_reta_query(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *c
 
 	if (ret != 0)
 		return ret;
-	for (i = 0; i < size; i++)
-		if (conf[RETA_GROUP(i)].mask >> RETA_SHIFT(i) & 1)
-			conf[RETA_GROUP(i)].reta[RETA_SHIFT(i)] = ad->rss.reta[i];
+	for (i = 0; i < size; i++) {
+		uint16_t *queue = reta_entry(conf, i);
+
+		if (queue != NULL)
+			*queue = ad->rss.reta[i];
+	}
 	return 0;
 }
