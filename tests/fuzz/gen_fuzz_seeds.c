@@ -30,13 +30,19 @@ static void addr(enum fz_anchor at, int32_t off)
 	put((uint32_t)off, 4);
 }
 
-static void bringup(unsigned int nq, unsigned int modes, unsigned int flags)
+/* Buffer sizes of bringup(): 256 << n bytes. */
+#define BUFS_256  0u
+#define BUFS_2048 3u
+
+/* nq queues with rings of 64, TX modes (2 bits per queue), RX buffers of
+ * 256 << bufs bytes, FZ_BRING_* flags. */
+static void bringup(unsigned int nq, unsigned int modes, unsigned int bufs, unsigned int flags)
 {
 	put(FZ_OP_BRINGUP, 1);
 	put(nq - 1, 1);
 	put(modes, 1);
 	put(0, 1);  /* rings of 64 */
-	put(3, 1);  /* buffers of 2048 bytes */
+	put(bufs, 1);
 	put(flags, 1);
 }
 
@@ -150,7 +156,7 @@ int main(int argc, char **argv)
 
 	/* Sink: push entries on queue 0, a DMA frame on queue 1. */
 	put(0, 1);
-	bringup(2, WCNIC_TXM_PUSH_128, 0);
+	bringup(2, WCNIC_TXM_PUSH_128, BUFS_2048, 0);
 	push_inline(0, 0, 60);
 	push_inline(0, 1, 100);
 	doorbell(0, 0, 2);
@@ -168,7 +174,7 @@ int main(int argc, char **argv)
 
 	/* Loopback with the rings above 4 GiB of a split RAM. */
 	put(FZ_HDR_SPLIT_RAM | 1u << 1, 1);
-	bringup(1, WCNIC_TXM_PUSH_256, FZ_BRING_HIGH);
+	bringup(1, WCNIC_TXM_PUSH_256, BUFS_2048, FZ_BRING_HIGH);
 	rx_post(0, 4);
 	push_inline(0, 0, 100);
 	push_inline(0, 1, 200);
@@ -178,14 +184,14 @@ int main(int argc, char **argv)
 
 	/* The generator fills posted buffers. */
 	put(2u << 1, 1);
-	bringup(1, WCNIC_TXM_DMA, 0);
+	bringup(1, WCNIC_TXM_DMA, BUFS_2048, 0);
 	rx_post(0, 8);
 	poll();
 	bad |= emit(dir, "gen");
 
 	/* The external back end echoes a frame back. */
 	put(3u << 1, 1);
-	bringup(1, WCNIC_TXM_PUSH_128, 0);
+	bringup(1, WCNIC_TXM_PUSH_128, BUFS_2048, 0);
 	rx_post(0, 2);
 	push_inline(0, 0, 80);
 	doorbell(0, 0, 1);
@@ -196,12 +202,7 @@ int main(int argc, char **argv)
 	/* Loopback with RSS on (interface 1.1), buffers of 256 bytes: frames
 	 * hashed and steered by the table, a 700-byte DMA frame scattered. */
 	put(1u << 1, 1);
-	put(FZ_OP_BRINGUP, 1);
-	put(2 - 1, 1);
-	put(WCNIC_TXM_PUSH_256 | WCNIC_TXM_DMA << 2, 1);
-	put(0, 1);  /* rings of 64 */
-	put(0, 1);  /* buffers of 256 bytes */
-	put(0, 1);
+	bringup(2, WCNIC_TXM_PUSH_256 | WCNIC_TXM_DMA << 2, BUFS_256, 0);
 	wr32(WCNIC_REG_RSS_KEY, 0xda565a6d);
 	wr32(WCNIC_REG_RSS_RETA, 0x01000100);
 	wr32(WCNIC_REG_RSS_TYPES, WCNIC_RSS_IPV4 | WCNIC_RSS_IPV4_UDP);
@@ -230,7 +231,7 @@ int main(int argc, char **argv)
 
 	/* Errors: a descriptor into the PCI hole, a burst over the budget. */
 	put(FZ_HDR_SPLIT_RAM | FZ_HDR_SMALL_BURST, 1);
-	bringup(2, WCNIC_TXM_DMA, FZ_BRING_HIGH);
+	bringup(2, WCNIC_TXM_DMA, BUFS_2048, FZ_BRING_HIGH);
 	tx_desc(0, 0, FZ_AT_2G, 0x10000000, 64);
 	doorbell(0, 0, 1);
 	doorbell(1, 0, 40);
@@ -242,7 +243,7 @@ int main(int argc, char **argv)
 	 * their packet type and checksum status; then a request with header
 	 * lengths the device refuses. */
 	put(1u << 1, 1);
-	bringup(2, WCNIC_TXM_PUSH_256 | WCNIC_TXM_DMA << 2, 0);
+	bringup(2, WCNIC_TXM_PUSH_256 | WCNIC_TXM_DMA << 2, BUFS_2048, 0);
 	rx_post(0, 4);
 	rx_post(1, 2);
 	push_csum(0, 0, 100, WCNIC_TXF_IP_CSUM | WCNIC_TXF_L4_UDP, WCNIC_TX_HDR_LENS(14, 20),
