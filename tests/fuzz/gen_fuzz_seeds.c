@@ -46,6 +46,19 @@ static void bringup(unsigned int nq, unsigned int modes, unsigned int bufs, unsi
 	put(flags, 1);
 }
 
+/* FZ_OP_RAM: a 64-byte frame in the arena, where the DMA seeds point their
+ * descriptors: an Ethernet header for IPv4 and the IPv4 version byte; the
+ * caller puts the other 49 bytes. */
+static void ram_ipv4_frame_head(void)
+{
+	put(FZ_OP_RAM, 1);
+	addr(FZ_AT_ARENA, FZ_QUEUE_SPAN + 0x10000);
+	put(64, 1);
+	put(0, 12);
+	put(0x0008, 2);
+	put(0x45, 1);
+}
+
 static void wr32(uint32_t off, uint32_t v)
 {
 	put(FZ_OP_WR32, 1);
@@ -160,12 +173,7 @@ int main(int argc, char **argv)
 	push_inline(0, 0, 60);
 	push_inline(0, 1, 100);
 	doorbell(0, 0, 2);
-	put(FZ_OP_RAM, 1);
-	addr(FZ_AT_ARENA, FZ_QUEUE_SPAN + 0x10000);
-	put(64, 1);
-	put(0, 12);
-	put(0x0008, 2);
-	put(0x45, 1);
+	ram_ipv4_frame_head();
 	put(0, 49);
 	tx_desc(1, 0, FZ_AT_ARENA, FZ_QUEUE_SPAN + 0x10000, 64);
 	doorbell(1, 0, 1);
@@ -253,12 +261,7 @@ int main(int argc, char **argv)
 	push_csum(0, 2, 140, WCNIC_TXF_IPV6 | WCNIC_TXF_L4_TCP, WCNIC_TX_HDR_LENS(14, 40),
 		  FZ_TMPL_IPV6 | FZ_TMPL_TCP);
 	doorbell(0, 0, 3);
-	put(FZ_OP_RAM, 1);
-	addr(FZ_AT_ARENA, FZ_QUEUE_SPAN + 0x10000);
-	put(64, 1);
-	put(0, 12);
-	put(0x0008, 2);
-	put(0x45, 1);
+	ram_ipv4_frame_head();
 	put(0, 1);
 	put(0x3200, 2);  /* total length 50 */
 	put(0, 5);

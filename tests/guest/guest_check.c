@@ -145,3 +145,13 @@ void expect_word(const char *name, const volatile uint64_t *p, uint64_t want)
 	else
 		pass(name);
 }
+
+int region_info(struct vfiowc_dev *dev, unsigned int index, struct vfiowc_region *r)
+{
+	struct vfiowc_error err;
+
+	if (vfiowc_region_info(dev, index, r, &err) == 0)
+		return 0;
+	result("region-info", "FAIL", "%s", err.msg);
+	return -1;
+}

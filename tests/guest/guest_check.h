@@ -41,6 +41,12 @@ bool load_word(const volatile uint64_t *p, uint64_t *value);
 bool store_line(volatile uint64_t *line, uint64_t word);
 void expect_word(const char *name, const volatile uint64_t *p, uint64_t want);
 
+/* vfiowc_region_info(), a FAIL line "region-info" when it fails: 0 or -1.
+ * With drivers/vfio it also creates the region's entry. */
+struct vfiowc_dev;
+struct vfiowc_region;
+int region_info(struct vfiowc_dev *dev, unsigned int index, struct vfiowc_region *r);
+
 /* VFIO_DEVICE_SET_MMAP_ATTRS on the device fd: 0 or the errno. */
 int set_attrs(int fd, uint64_t offset, uint32_t attrs);
 

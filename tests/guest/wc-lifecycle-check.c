@@ -93,16 +93,6 @@ static struct vfiowc_dev *open_dev(const char *bdf)
 	return dev;
 }
 
-static int region_info(struct vfiowc_dev *dev, unsigned int index, struct vfiowc_region *r)
-{
-	struct vfiowc_error err;
-
-	if (vfiowc_region_info(dev, index, r, &err) == 0)
-		return 0;
-	result("region-info", "FAIL", "%s", err.msg);
-	return -1;
-}
-
 /* BAR2's place, read in an open that then maps nothing. */
 static int find_bar(struct setup *s)
 {

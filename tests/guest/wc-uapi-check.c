@@ -114,17 +114,6 @@ static struct vfiowc_dev *open_dev(const struct setup *s)
 	return dev;
 }
 
-/* VFIO_DEVICE_GET_REGION_INFO: in this driver it also creates the region's entry. */
-static int region_info(struct vfiowc_dev *dev, unsigned int index, struct vfiowc_region *r)
-{
-	struct vfiowc_error err;
-
-	if (vfiowc_region_info(dev, index, r, &err) == 0)
-		return 0;
-	result("region-info", "FAIL", "%s", err.msg);
-	return -1;
-}
-
 /* What pat_memtype_list says about BAR2: "write-combining", "uncached-minus", ... */
 static const char *bar_memtype(const struct setup *s)
 {

@@ -208,6 +208,26 @@ reta_size_ok(struct rte_eth_dev *dev, uint16_t size)
 	return -EINVAL;
 }
 
+/* The entries the masks select, from the array into the port's table
+ * (into_table) or back. */
+static void
+reta_copy(struct rte_eth_rss_reta_entry64 *conf, uint16_t size, uint8_t *table,
+	  bool into_table)
+{
+	uint16_t i;
+
+	for (i = 0; i < size; i++) {
+		uint16_t *queue = reta_entry(conf, i);
+
+		if (queue == NULL)
+			continue;
+		if (into_table)
+			table[i] = (uint8_t)*queue;
+		else
+			*queue = table[i];
+	}
+}
+
 int
 wcnic_rss_reta_update(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *conf,
 		      uint16_t size)
@@ -228,12 +248,7 @@ wcnic_rss_reta_update(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *
 			return -EINVAL;
 		}
 	}
-	for (i = 0; i < size; i++) {
-		const uint16_t *queue = reta_entry(conf, i);
-
-		if (queue != NULL)
-			ad->rss.reta[i] = (uint8_t)*queue;
-	}
+	reta_copy(conf, size, ad->rss.reta, true);
 	rss_apply(ad);
 	return 0;
 }
@@ -242,17 +257,9 @@ int
 wcnic_rss_reta_query(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *conf,
 		     uint16_t size)
 {
-	struct wcnic_adapter *ad = wcnic_adapter(dev);
 	int ret = reta_size_ok(dev, size);
-	uint16_t i;
 
-	if (ret != 0)
-		return ret;
-	for (i = 0; i < size; i++) {
-		uint16_t *queue = reta_entry(conf, i);
-
-		if (queue != NULL)
-			*queue = ad->rss.reta[i];
-	}
-	return 0;
+	if (ret == 0)
+		reta_copy(conf, size, wcnic_adapter(dev)->rss.reta, false);
+	return ret;
 }
