@@ -67,8 +67,7 @@ check_secondary() {
 	expect_in proc-info-same-type "$(grep -c 'in the primary process' "$out")" 0
 	expect_in proc-info-stats "$(grep -o '^ *TX-packets: *[0-9]*' "$out" | head -n 1 | sed 's/.*: *//')" \
 		"${want_tx:-none}"
-	expect_in proc-info-xstats "$(grep -o 'dev_tx_packets: *[0-9]*' "$out" | tail -n 1 | sed 's/.*: *//')" \
-		"${want_dev:-none}"
+	expect_in proc-info-xstats "$(testpmd_value dev_tx_packets "$out")" "${want_dev:-none}"
 }
 
 # check_probe: the driver's probe line against the PAT list, while mapped.

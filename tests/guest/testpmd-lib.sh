@@ -87,9 +87,10 @@ testpmd_quit() {
 	wait "$TESTPMD_PID"
 }
 
-# testpmd_value NAME: the last "NAME: <number>" in the log (stats, xstats).
+# testpmd_value NAME [FILE]: the last "NAME: <number>" in testpmd's log, or
+# in FILE (the output of a secondary process): stats, xstats.
 testpmd_value() {
-	grep -o -- "$1: *[0-9]*" "$TESTPMD_LOG" | tail -n 1 | sed 's/.*: *//'
+	grep -o -- "$1: *[0-9]*" "${2:-$TESTPMD_LOG}" | tail -n 1 | sed 's/.*: *//'
 }
 
 # testpmd_mbufs_in_use: mbufs taken from testpmd's pools and not given
