@@ -6,21 +6,10 @@
  */
 #include <string.h>
 
+#include "model_inet.h"
 #include "model_priv.h"
 #include "model_regs.h"
 
-#define ETH_HDR_LEN     14u
-#define VLAN_TAG_LEN    4u
-#define ETHERTYPE_IPV4  0x0800u
-#define ETHERTYPE_IPV6  0x86DDu
-#define ETHERTYPE_VLAN  0x8100u
-#define IPV4_MIN_HDR    20u
-#define IPV4_MAX_HDR    60u
-#define IPV6_HDR_LEN    40u
-#define IPPROTO_TCP_NUM 6u
-#define IPPROTO_UDP_NUM 17u
-#define UDP_HDR_LEN     8u
-#define TCP_MIN_HDR     20u
 /* Bytes the sink check may look at: tagged L2, largest IPv4 header, TCP. */
 #define SINK_HDR_SPAN   (ETH_HDR_LEN + VLAN_TAG_LEN + IPV4_MAX_HDR + TCP_MIN_HDR)
 
@@ -43,29 +32,6 @@ void model_frame_copy(const struct model_frame *f, uint32_t offset, uint8_t *dst
 		dst += n;
 		len -= n;
 	}
-}
-
-static uint32_t be16(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 8 | p[1];
-}
-
-static void put_be16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-/* One's complement sum of len bytes (len even), folded to 16 bits. */
-static uint32_t csum16(const uint8_t *p, uint32_t len)
-{
-	uint32_t sum = 0, i;
-
-	for (i = 0; i < len; i += 2)
-		sum += be16(p + i);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
 }
 
 /*
@@ -93,7 +59,7 @@ static bool hdr_is_sane(const uint8_t *p, uint32_t avail, uint32_t frame_len)
 			return false;
 		hl = (ip[0] & 0xfu) * 4u;
 		if ((ip[0] >> 4) != 4 || hl < IPV4_MIN_HDR || l2 + hl > avail ||
-		    csum16(ip, hl) != 0xffff)
+		    inet_fold(inet_sum(ip, hl, 0)) != 0xffff)
 			return false;
 		l4_len = be16(ip + 2);  /* total length */
 		if (l4_len > frame_len - l2 || l4_len < hl)
@@ -230,7 +196,7 @@ static void gen_ipv4(uint8_t *ip, uint32_t tot, uint32_t proto)
 	ip[9] = (uint8_t)proto;
 	memcpy(ip + 12, gen_src_ip, 4);
 	memcpy(ip + 16, gen_dst_ip, 4);
-	put_be16(ip + 10, ~csum16(ip, IPV4_MIN_HDR) & 0xffff);
+	put_be16(ip + 10, ~inet_fold(inet_sum(ip, IPV4_MIN_HDR, 0)) & 0xffff);
 }
 
 /*

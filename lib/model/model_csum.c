@@ -11,56 +11,20 @@
  * not match the frame therefore puts checksums where the classification
  * does not find them, which is what the sink counts.
  */
+#include "model_inet.h"
 #include "model_priv.h"
 #include "model_regs.h"
 
-#define ETHERTYPE_IPV4  0x0800u
-#define ETHERTYPE_IPV6  0x86DDu
-#define ETHERTYPE_VLAN  0x8100u
-#define ETHERTYPE_QINQ  0x88A8u
-#define IPPROTO_TCP_NUM 6u
-#define IPPROTO_UDP_NUM 17u
 #define IPV4_CSUM_OFF   10u
 #define TCP_CSUM_OFF    16u
 #define UDP_CSUM_OFF    6u
-
-static uint32_t be16(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 8 | p[1];
-}
-
-static void put_be16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-/* sum plus the len bytes at p as big-endian 16-bit words, an odd last
- * byte padded with zero. Not folded: a frame's worth fits 32 bits. */
-static uint32_t sum16(const uint8_t *p, uint32_t len, uint32_t sum)
-{
-	uint32_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += be16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint32_t fold(uint32_t sum)
-{
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
 
 /* The pseudo-header's sum (spec 18.3) for an IP header at ip. */
 static uint32_t pseudo_sum(const uint8_t *ip, bool ipv6, uint32_t proto, uint32_t n)
 {
 	if (ipv6)
-		return sum16(ip + 8, 32, proto + (n >> 16) + (n & 0xffff));
-	return sum16(ip + 12, 8, proto + n);
+		return inet_sum(ip + 8, 32, proto + (n >> 16) + (n & 0xffff));
+	return inet_sum(ip + 12, 8, proto + n);
 }
 
 enum wcnic_error model_csum_req_check(const struct wcnic_model *m, uint32_t field, uint32_t extra,
@@ -113,7 +77,7 @@ void model_csum_fill(uint8_t *p, uint32_t len, uint32_t txf, uint32_t l2_len, ui
 
 	if (txf & WCNIC_TXF_IP_CSUM) {
 		put_be16(ip + IPV4_CSUM_OFF, 0);
-		put_be16(ip + IPV4_CSUM_OFF, ~fold(sum16(ip, l3_len, 0)) & 0xffff);
+		put_be16(ip + IPV4_CSUM_OFF, ~inet_fold(inet_sum(ip, l3_len, 0)) & 0xffff);
 	}
 	if (txf & WCNIC_TXF_L4_MASK) {
 		const bool tcp = (txf & WCNIC_TXF_L4_MASK) == WCNIC_TXF_L4_TCP;
@@ -121,8 +85,9 @@ void model_csum_fill(uint8_t *p, uint32_t len, uint32_t txf, uint32_t l2_len, ui
 		uint8_t *field = p + l4 + (tcp ? TCP_CSUM_OFF : UDP_CSUM_OFF);
 
 		put_be16(field, 0);
-		c = ~fold(sum16(p + l4, n, pseudo_sum(ip, (txf & WCNIC_TXF_IPV6) != 0,
-						      tcp ? IPPROTO_TCP_NUM : IPPROTO_UDP_NUM, n)));
+		c = ~inet_fold(inet_sum(p + l4, n,
+					pseudo_sum(ip, (txf & WCNIC_TXF_IPV6) != 0,
+						   tcp ? IPPROTO_TCP_NUM : IPPROTO_UDP_NUM, n)));
 		c &= 0xffff;
 		/* A UDP checksum of 0 says "none": its equal 0xFFFF goes instead. */
 		put_be16(field, !tcp && c == 0 ? 0xffff : c);
@@ -175,7 +140,7 @@ uint16_t model_csum_classify(const uint8_t *p, uint32_t len)
 		hl = (p[l3] & 0xfu) * 4u;
 		if (hl < 20 || l3 + hl > len)
 			return 0;
-		r = WCNIC_RXC_L3_IPV4 | (fold(sum16(p + l3, hl, 0)) == 0xffff ?
+		r = WCNIC_RXC_L3_IPV4 | (inet_fold(inet_sum(p + l3, hl, 0)) == 0xffff ?
 					 WCNIC_RXC_IP_CSUM_GOOD : WCNIC_RXC_IP_CSUM_BAD);
 		n = be16(p + l3 + 2);  /* total length */
 		if (n < hl || n > len - l3 || (be16(p + l3 + 6) & 0x3fffu) != 0)
@@ -213,7 +178,7 @@ uint16_t model_csum_classify(const uint8_t *p, uint32_t len)
 	} else {
 		return r | WCNIC_RXC_L4_OTHER;
 	}
-	return r | (fold(sum16(p + l4, n, sum)) == 0xffff ? WCNIC_RXC_L4_CSUM_GOOD :
+	return r | (inet_fold(inet_sum(p + l4, n, sum)) == 0xffff ? WCNIC_RXC_L4_CSUM_GOOD :
 							    WCNIC_RXC_L4_CSUM_BAD);
 }
 

@@ -4,14 +4,10 @@
  * the Toeplitz hash over a frame's addresses and ports, as the spec's RSS
  * section defines it, and the RX queue its redirection-table entry names.
  */
+#include "model_inet.h"
 #include "model_priv.h"
 #include "model_regs.h"
 
-#define ETHERTYPE_IPV4  0x0800u
-#define ETHERTYPE_IPV6  0x86DDu
-#define ETHERTYPE_VLAN  0x8100u
-#define IPPROTO_TCP_    6u
-#define IPPROTO_UDP_    17u
 /* Bytes that hold every field the hash may read: tagged Ethernet, an IPv6
  * header (larger than any IPv4 one the hash reads ports after), ports. */
 #define RSS_SPAN        (18u + 60u + 4u)
@@ -56,11 +52,6 @@ unsigned int model_rss_poll(struct wcnic_model *m)
 	return 1;
 }
 
-static uint32_t be16_at(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 8 | p[1];
-}
-
 struct model_rss_hash model_rss_classify(const struct wcnic_model *m, const struct model_frame *f)
 {
 	struct model_rss_hash h = { 0, WCNIC_RXC_HASH_NONE };
@@ -73,23 +64,23 @@ struct model_rss_hash model_rss_classify(const struct wcnic_model *m, const stru
 	if (types == 0 || avail < l2)
 		return h;
 	model_frame_copy(f, 0, buf, avail);
-	type = be16_at(buf + 12);
+	type = be16(buf + 12);
 	if (type == ETHERTYPE_VLAN && avail >= 18) {
 		l2 = 18;
-		type = be16_at(buf + 16);
+		type = be16(buf + 16);
 	}
 	if (type == ETHERTYPE_IPV4 && avail >= l2 + 20 && (buf[l2] >> 4) == 4 &&
 	    (types & (WCNIC_RSS_IPV4 | WCNIC_RSS_IPV4_TCP | WCNIC_RSS_IPV4_UDP))) {
 		/* Fragments (MF or an offset) are hashed on addresses only. */
-		bool fragment = (be16_at(buf + l2 + 6) & 0x3FFFu) != 0;
+		bool fragment = (be16(buf + l2 + 6) & 0x3FFFu) != 0;
 
 		addr_len = 4;
 		memcpy(in, buf + l2 + 12, 8);
 		proto = buf[l2 + 9];
 		l4 = l2 + (buf[l2] & 0xFu) * 4u;
 		ports_ok = !fragment && (buf[l2] & 0xFu) >= 5 &&
-			   ((proto == IPPROTO_TCP_ && (types & WCNIC_RSS_IPV4_TCP)) ||
-			    (proto == IPPROTO_UDP_ && (types & WCNIC_RSS_IPV4_UDP)));
+			   ((proto == IPPROTO_TCP_NUM && (types & WCNIC_RSS_IPV4_TCP)) ||
+			    (proto == IPPROTO_UDP_NUM && (types & WCNIC_RSS_IPV4_UDP)));
 		if (!ports_ok && !(types & WCNIC_RSS_IPV4))
 			return h;
 	} else if (type == ETHERTYPE_IPV6 && avail >= l2 + 40 && (buf[l2] >> 4) == 6 &&
@@ -98,8 +89,8 @@ struct model_rss_hash model_rss_classify(const struct wcnic_model *m, const stru
 		memcpy(in, buf + l2 + 8, 32);
 		proto = buf[l2 + 6];
 		l4 = l2 + 40;
-		ports_ok = (proto == IPPROTO_TCP_ && (types & WCNIC_RSS_IPV6_TCP)) ||
-			   (proto == IPPROTO_UDP_ && (types & WCNIC_RSS_IPV6_UDP));
+		ports_ok = (proto == IPPROTO_TCP_NUM && (types & WCNIC_RSS_IPV6_TCP)) ||
+			   (proto == IPPROTO_UDP_NUM && (types & WCNIC_RSS_IPV6_UDP));
 		if (!ports_ok && !(types & WCNIC_RSS_IPV6))
 			return h;
 	} else {
@@ -109,7 +100,7 @@ struct model_rss_hash model_rss_classify(const struct wcnic_model *m, const stru
 	if (ports_ok && avail >= l4 + 4) {
 		memcpy(in + 2 * addr_len, buf + l4, 4);
 		h.hash = model_toeplitz(m->rss.key, in, 2 * addr_len + 4);
-		h.type = proto == IPPROTO_TCP_ ? WCNIC_RXC_HASH_TCP : WCNIC_RXC_HASH_UDP;
+		h.type = proto == IPPROTO_TCP_NUM ? WCNIC_RXC_HASH_TCP : WCNIC_RXC_HASH_UDP;
 	} else if (types & (addr_len == 4 ? WCNIC_RSS_IPV4 : WCNIC_RSS_IPV6)) {
 		h.hash = model_toeplitz(m->rss.key, in, 2 * addr_len);
 		h.type = WCNIC_RXC_HASH_L3;
