@@ -16,6 +16,9 @@
 #include "model_priv.h"
 #include "model_regs.h"
 
+/* Push entries read ahead of the one being checked (tx_push_run()). */
+#define TX_PUSH_PREFETCH_AHEAD 4u
+
 enum wcnic_error model_txq_start(struct wcnic_model *m, unsigned int qi, uint32_t db,
 				 uint64_t *info)
 {
@@ -274,9 +277,18 @@ static enum wcnic_error tx_push_run(struct wcnic_model *m, unsigned int qi, uint
 		const uint8_t *slot = tx->push_ring + (tx->head & tx->mask) * tx->entry_size;
 		enum wcnic_error err;
 
-		/* The next entry's header line is most likely still in the
-		 * driver's cache: start moving it while this one is handled. */
-		__builtin_prefetch(tx->push_ring + ((tx->head + 1) & tx->mask) * tx->entry_size);
+		/* Entries arrive by non-temporal or WC stores, so they are
+		 * in memory, not in a cache: start reading an announced
+		 * entry a few ahead, about one memory latency at full rate.
+		 * Unannounced ones may still be being written: left alone. */
+		if (tx->tail - tx->head > TX_PUSH_PREFETCH_AHEAD) {
+			const uint8_t *ahead = tx->push_ring +
+					       ((tx->head + TX_PUSH_PREFETCH_AHEAD) & tx->mask) *
+					       tx->entry_size;
+
+			__builtin_prefetch(ahead);
+			__builtin_prefetch(ahead + WCNIC_CACHE_LINE);
+		}
 		err = push_entry_parse(m, slot, tx->entry_size, copy, &f, info);
 		if (err != WCNIC_ERR_NONE)
 			return err;
