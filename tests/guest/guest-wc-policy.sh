@@ -4,7 +4,8 @@
 # guest-wc-policy, guest side: write-combining by policy for a program that
 # never calls VFIO_DEVICE_SET_MMAP_ATTRS (wc-verify-check.c, modes policy
 # and no-policy): the sysfs attribute wc_bars, what it accepts, wc_state,
-# one log line per open, then the module parameter wc_policy.
+# one log line per open, then the module parameter wc_policy, then the
+# udev rule of doc/vfio-module.md run by udevd.
 # test_guest_wc.py sets:
 #   GUEST_WORD  64-bit value for the host to find at BAR2 offset 512
 # shellcheck source=guest-lib.sh
@@ -79,5 +80,34 @@ wc_bars_reads param-wc-bars-from-wc-policy 0x4
 WC_CHECK_PREFIX=param-
 wc_run_checks wc-verify-check policy "$bdf" "$GUEST_WORD"
 WC_CHECK_PREFIX=
+
+# The udev rule of doc/vfio-module.md (the net/ena walkthrough): the doc's
+# own line, this device's vendor ID in place of ENA's, run by udevd when
+# vfio-pci binds the device, under a module loaded without wc_policy.
+udev_rule=$(sed -n 's/^ *\(ACTION=="bind".*ATTR{wc_bars}=.*\)$/\1/p' /wcnic/vfio-module.md)
+case $udev_rule in
+*'ATTR{vendor}=="0x1d0f"'*) wcnic_pass udev-rule-in-doc ;;
+*)
+	wcnic_fail udev-rule-in-doc "no rule for ENA's vendor 0x1d0f in the doc: '$udev_rule'"
+	exit 0
+	;;
+esac
+mkdir -p /etc/udev/rules.d /run/udev
+printf '%s\n' "$udev_rule" | sed "s/0x1d0f/$(cat "$sysfs/vendor")/" \
+	>/etc/udev/rules.d/70-vfio-pci-wc.rules
+# udevadm is udevd when called by that name.
+ln -s /bin/udevadm /run/systemd-udevd
+wcnic_check udevd-started /run/systemd-udevd --daemon || exit 0
+echo "$bdf" >/sys/bus/pci/drivers/vfio-pci/unbind
+wcnic_check udev-module-unload rmmod vfio_pci || exit 0
+# The device, still with driver_override, binds as the module loads.
+wcnic_check udev-module-load insmod "$WC_MODULE" || exit 0
+wcnic_check udev-settled udevadm settle --timeout=30
+wcnic_wait_vfio_group "$bdf"
+wc_bars_reads udev-rule-sets-wc-bars 0x4
+WC_CHECK_PREFIX=udev-
+wc_run_checks wc-verify-check policy "$bdf" "$GUEST_WORD"
+WC_CHECK_PREFIX=
+udevadm control --exit
 
 wc_no_kernel_complaint
