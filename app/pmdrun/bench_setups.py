@@ -19,7 +19,8 @@ A set-up is what testpmd forwards through (and with which features):
 
 io forwarding goes round a loop: testpmd receives on a queue and sends
 what it received back out of the same queue. net_wcnic's loopback back end
-returns every frame a queue sends to the same queue; the memif peer runs io
+returns every frame a queue sends to the same queue (RSS off, rss_args();
+with RSS on, to the queue the frame's hash names); the memif peer runs io
 forwarding too, so each frame crosses to the peer and comes back; net_null
 makes up frames on receive and drops them on send. The loop starts with
 IO_BURSTS_IN_FLIGHT bursts per queue (testpmd "start tx_first N"); Mpps
@@ -51,7 +52,7 @@ class Setup:
     driver: str           # null, wcnic or memif
     tx_mode: str = ""     # net_wcnic: push or dma
     pmd_dir: str = ""     # net_wcnic: folder of librte_net_wcnic.so
-    testpmd_extra: tuple = ()  # further testpmd options (features switched on)
+    rss: bool = False     # net_wcnic: RSS on, frames spread over many UDP flows
 
 
 def setups(pmd_dir, baseline_dir=None):
@@ -59,8 +60,7 @@ def setups(pmd_dir, baseline_dir=None):
     chosen = [Setup("net_null", "null"),
               Setup("net_wcnic push", "wcnic", "push", pmd_dir),
               Setup("net_wcnic dma", "wcnic", "dma", pmd_dir),
-              Setup("net_wcnic push rss", "wcnic", "push", pmd_dir,
-                    ("--rss-udp", "--txonly-multi-flow"))]
+              Setup("net_wcnic push rss", "wcnic", "push", pmd_dir, rss=True)]
     if baseline_dir:
         chosen += [Setup("baseline push", "wcnic", "push", baseline_dir),
                    Setup("baseline dma", "wcnic", "dma", baseline_dir)]
@@ -157,6 +157,15 @@ def wcnic_vdev(setup, workload):
     return f"net_wcnic0,tx_mode={setup.tx_mode},backend={backend},queues={workload.queues}"
 
 
+def rss_args(setup):
+    """testpmd turns RSS on by itself when a port has more than one RX
+    queue, and its txonly frames (which start io forwarding too) are all
+    one flow: the device would steer every frame looped back to a single
+    queue. RSS stays off but in the set-up that measures it, where the
+    frames spread over many UDP flows."""
+    return ["--rss-udp", "--txonly-multi-flow"] if setup.rss else ["--disable-rss"]
+
+
 def measure_single(setup, workload, seconds, placement):
     """net_null or net_wcnic in one testpmd process."""
     if setup.driver == "null":
@@ -164,7 +173,7 @@ def measure_single(setup, workload, seconds, placement):
                          lcores=placement.lcores())
     else:
         pmd = tp.Testpmd(setup.pmd_dir, [wcnic_vdev(setup, workload)],
-                         testpmd_args(workload) + list(setup.testpmd_extra),
+                         testpmd_args(workload) + rss_args(setup),
                          lcores=placement.lcores())
     try:
         sample, xstats, _ = forward(pmd, workload, seconds)
