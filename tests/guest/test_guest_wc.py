@@ -32,6 +32,7 @@ UNPLUG_REQ, UNPLUG_ASK = 0x1010, 0x706C756E55  # "Unplp"
 GOLDEN = 0x9E3779B97F4A7C15
 MASK = (1 << 64) - 1
 ROOT_PORT = "wcnic-root-port"
+MSIX_PORT = "wcnic-msix-port"
 
 
 def mailbox_answer(host_word, request):
@@ -46,8 +47,9 @@ def line(word):
 # on its bus, so it can be reset), what the guest writes for the host:
 # BAR offset -> bytes, from the guest word, whether the boot loads the
 # kernel's own vfio-pci too ("stock", false when absent), what the kernel
-# command line gets added ("append"), and optionally guest CPUs ("cpus")
-# and variables for the guest script ("env").
+# command line gets added ("append"), and optionally guest CPUs ("cpus"),
+# variables for the guest script ("env"), further QEMU devices ("devices")
+# and a test module to build and include ("test_module", TEST_MODULES).
 CASES = {
     # A line through the WC mapping, and a word by pwrite() on the device fd.
     "uapi": {"root_port": True,
@@ -76,7 +78,15 @@ CASES = {
     # QEMU unplugs the device (device_del over QMP) when the guest asks.
     "unplug": {"root_port": True, "lines": lambda g: {}, "qmp": True,
                "env": {"UNPLUG_ASK": f"0x{UNPLUG_ASK:x}"}},
+    # MSI-X in prefetchable BARs: a synthetic device (msix-bar-dev/), as
+    # no QEMU device model has one.
+    # An empty root port for it: the module puts the device behind it.
+    "msix": {"root_port": False, "lines": lambda g: {}, "test_module": "msix-bar-dev",
+             "devices": [f"pcie-root-port,id={MSIX_PORT},bus=pcie.0,chassis=2"]},
 }
+
+# A test module's folder here -> the module file Kbuild makes there.
+TEST_MODULES = {"msix-bar-dev": "wcnic-msix-bar-dev.ko"}
 
 
 def unplug(bar):
@@ -150,8 +160,19 @@ def main(argv):
     env = {"HOST_WORD": f"0x{host_word:016x}", "GUEST_WORD": f"0x{guest_word:016x}",
            **case.get("env", {}), **options["env"]}
     include = [*options["include"], *args.include]
+    if "test_module" in case:
+        folder = case["test_module"]
+        try:
+            built = wc_module.build(guestbench.fetch(options["kernel_series"]), args.work_dir,
+                                    source=HERE / folder, module=TEST_MODULES[folder])
+        except RuntimeError as err:
+            print(f"FAIL: {err}")
+            return guestbench.results.EXIT_FAIL
+        include.append(f"{built}=/wcnic/{TEST_MODULES[folder]}")
     topology = {"devices": [f"pcie-root-port,id={ROOT_PORT},bus=pcie.0,chassis=1"],
                 "ivshmem_bus": ROOT_PORT} if case["root_port"] else {}
+    if "devices" in case:
+        topology["devices"] = [*topology.get("devices", []), *case["devices"]]
     name = f"guest-wc-{args.case}"
     return guestbench.run(
         HERE / f"{name}.sh", name=name, kernel_series=options["kernel_series"], env=env,

@@ -33,25 +33,26 @@ def version():
     return found.group(1)
 
 
-def _copy_sources(dest):
+def _copy_sources(source, dest):
     """Copy what Kbuild reads; copy2 keeps timestamps for make."""
-    for path in SOURCE.rglob("*"):
+    for path in source.rglob("*"):
         if path.is_file() and path.suffix in ("", ".c", ".h", ".conf") \
                 and not path.name.startswith("."):
-            target = dest / path.relative_to(SOURCE)
+            target = dest / path.relative_to(source)
             target.parent.mkdir(parents=True, exist_ok=True)
             if not target.exists() or target.read_bytes() != path.read_bytes():
                 shutil.copy2(path, target)
 
 
-def build(kernel, work_dir):
+def build(kernel, work_dir, source=SOURCE, module=MODULE):
     """The module built for `kernel` (a guestbench kernel); raises
     guestbench.Skip when the host cannot build modules, RuntimeError with
     the compiler's output when the build fails. Compiler warnings (the build
     is W=1) are printed, as notes. WCNIC_WC_MODULE names a module built
-    elsewhere (the DKMS package's build, for one) to use instead."""
+    elsewhere (the DKMS package's build, for one) to use instead of this
+    one. source and module: another module's folder and file, a test's."""
     prebuilt = os.environ.get("WCNIC_WC_MODULE")
-    if prebuilt:
+    if prebuilt and source == SOURCE:
         if not Path(prebuilt).is_file():
             raise RuntimeError(f"WCNIC_WC_MODULE={prebuilt}: no such file")
         print(f"note: the module is {prebuilt} (WCNIC_WC_MODULE), for {kernel.abi}")
@@ -59,19 +60,21 @@ def build(kernel, work_dir):
     ensure_packages()
     headers = guestbench.fetch_headers(kernel)
     dest = Path(work_dir).resolve() / kernel.abi
+    if source != SOURCE:
+        dest = dest / source.name
     dest.mkdir(parents=True, exist_ok=True)
     with open(dest / ".lock", "w", encoding="utf-8") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        _copy_sources(dest)
+        _copy_sources(source, dest)
         try:
             output = headers.make(dest)
         except HostError as err:
-            raise RuntimeError(f"building {SOURCE} for {kernel.abi} failed:\n"
+            raise RuntimeError(f"building {source} for {kernel.abi} failed:\n"
                                f"{str(err)[-6000:]}") from err
     for line in output.splitlines():
         if "warning:" in line:
             print(f"note: {line}")
-    return dest / MODULE
+    return dest / module
 
 
 # Where guest scripts find the module, and the functions that load it
