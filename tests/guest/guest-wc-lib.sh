@@ -125,3 +125,27 @@ wc_expect_log_lines() {
 		wcnic_fail "$1" "$got new kernel log lines with '$2', expected $4"
 	fi
 }
+
+# wc_bars_reads NAME BDF WANT: the device's wc_bars attribute reads WANT.
+wc_bars_reads() {
+	local got
+	got=$(cat "/sys/bus/pci/devices/$2/wc_bars")
+	if [ "$got" = "$3" ]; then
+		wcnic_pass "$1"
+	else
+		wcnic_fail "$1" "wc_bars reads '$got', expected $3"
+	fi
+}
+
+# wc_bars_refuses NAME BDF MASK REASON: writing MASK to the device's
+# wc_bars fails, with REASON logged once.
+wc_bars_refuses() {
+	local before
+	before=$(wc_log_count "$4")
+	if echo "$3" >"/sys/bus/pci/devices/$2/wc_bars" 2>/dev/null; then
+		wcnic_fail "$1" "writing $3 to wc_bars succeeded"
+	else
+		wcnic_pass "$1"
+	fi
+	wc_expect_log_lines "$1-logged" "$4" "$before" 1
+}

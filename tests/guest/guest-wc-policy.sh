@@ -17,41 +17,18 @@ wc_ready_device || exit 0
 bdf=$WC_BDF
 sysfs=/sys/bus/pci/devices/$bdf
 
-# wc_bars_reads NAME WANT
-wc_bars_reads() {
-	local got
-	got=$(cat "$sysfs/wc_bars")
-	if [ "$got" = "$2" ]; then
-		wcnic_pass "$1"
-	else
-		wcnic_fail "$1" "wc_bars reads '$got', expected $2"
-	fi
-}
-
-# wc_bars_refuses NAME MASK REASON: writing MASK fails, with REASON logged.
-wc_bars_refuses() {
-	local before
-	before=$(wc_log_count "$3")
-	if echo "$2" >"$sysfs/wc_bars" 2>/dev/null; then
-		wcnic_fail "$1" "writing $2 to wc_bars succeeded"
-	else
-		wcnic_pass "$1"
-	fi
-	wc_expect_log_lines "$1-logged" "$3" "$before" 1
-}
-
-wc_bars_reads wc-bars-default-none 0x0
+wc_bars_reads wc-bars-default-none "$bdf" 0x0
 state=$(cat "$sysfs/wc_state")
 if [ "$state" = "$(printf 'bar0 free\nbar2 free')" ]; then
 	wcnic_pass wc-state-lists-bars-free
 else
 	wcnic_fail wc-state-lists-bars-free "wc_state: $(printf '%s' "$state" | tr '\n' ';')"
 fi
-wc_bars_refuses wc-bars-refuses-non-prefetchable 0x1 "wc_bars: BAR 0 refused: not prefetchable"
-wc_bars_refuses wc-bars-refuses-missing-bar 0x8 "wc_bars: BAR 3 refused: no such BAR"
-wc_bars_reads wc-bars-unchanged-by-refusals 0x0
+wc_bars_refuses wc-bars-refuses-non-prefetchable "$bdf" 0x1 "wc_bars: BAR 0 refused: not prefetchable"
+wc_bars_refuses wc-bars-refuses-missing-bar "$bdf" 0x8 "wc_bars: BAR 3 refused: no such BAR"
+wc_bars_reads wc-bars-unchanged-by-refusals "$bdf" 0x0
 wcnic_check wc-bars-set sh -c "echo 0x4 >$sysfs/wc_bars"
-wc_bars_reads wc-bars-reads-back 0x4
+wc_bars_reads wc-bars-reads-back "$bdf" 0x4
 
 applied="wc_bars 0x4: write-combining for BARs 0x4 in this open"
 before=$(wc_log_count "$applied")
@@ -76,7 +53,7 @@ else
 	exit 0
 fi
 wcnic_wait_vfio_group "$bdf"
-wc_bars_reads param-wc-bars-from-wc-policy 0x4
+wc_bars_reads param-wc-bars-from-wc-policy "$bdf" 0x4
 WC_CHECK_PREFIX=param-
 wc_run_checks wc-verify-check policy "$bdf" "$GUEST_WORD"
 WC_CHECK_PREFIX=
@@ -104,7 +81,7 @@ wcnic_check udev-module-unload rmmod vfio_pci || exit 0
 wcnic_check udev-module-load insmod "$WC_MODULE" || exit 0
 wcnic_check udev-settled udevadm settle --timeout=30
 wcnic_wait_vfio_group "$bdf"
-wc_bars_reads udev-rule-sets-wc-bars 0x4
+wc_bars_reads udev-rule-sets-wc-bars "$bdf" 0x4
 WC_CHECK_PREFIX=udev-
 wc_run_checks wc-verify-check policy "$bdf" "$GUEST_WORD"
 WC_CHECK_PREFIX=
