@@ -17,6 +17,10 @@
  *   rss-config          RSS settings ethdev can pass that the device cannot
  *                       take are refused and change nothing; a device of
  *                       interface 1.0 refuses RSS at configure.
+ *   rx-late-completion  a scattered frame whose last completion comes after
+ *                       the others (a device breaking spec 11.4's order):
+ *                       the burst leaves it for a later call, which hands
+ *                       it over whole, its segment count and length right.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -316,6 +320,60 @@ rx_pool_exhausted(const char *prog)
 	return pmd_test_finish(port);
 }
 
+/* Completion i of the RX queue as a device writes it (phase of the first lap). */
+static void
+rx_complete(struct wcnic_rxq *rxq, uint16_t i, uint16_t len, bool last)
+{
+	struct wcnic_rx_cmpl *c = (struct wcnic_rx_cmpl *)&rxq->cmpl_ring[i & rxq->mask];
+
+	c->len = rte_cpu_to_le_16(len);
+	c->hash = 0;
+	__atomic_store_n(&c->flags, rte_cpu_to_le_16(WCNIC_RXC_PHASE | (last ? WCNIC_RXC_LAST : 0)),
+			 __ATOMIC_RELEASE);
+}
+
+/*
+ * The driver's scattered RX against a device that writes a frame's first
+ * two completions and only later its last one. The completions are
+ * written here, by hand: the in-process device (sink back end: it
+ * delivers nothing) keeps spec 11.4's order and never does this.
+ */
+static int
+rx_late_completion(const char *prog)
+{
+	enum { SEG = 2000 };
+	struct rte_mbuf *pkts[4];
+	struct wcnic_rxq *rxq;
+	struct rte_mempool *mp;
+	uint16_t port = 0, first, n;
+
+	pmd_test_eal_init(prog, "backend=sink");
+	mp = pmd_test_pool(1024);
+	/* MTU 9000 into default (2 KB) mbufs: the port receives scattered. */
+	REQUIRE(pmd_test_port_start(port, mp, RING, 0, 9000) == 0, "port setup");
+	REQUIRE(rte_eth_devices[port].data->scattered_rx, "the port receives scattered");
+	rxq = rte_eth_devices[port].data->rx_queues[0];
+	first = rxq->next;
+	rx_complete(rxq, first, SEG, false);
+	rx_complete(rxq, first + 1, SEG, false);
+	n = rte_eth_rx_burst(port, 0, pkts, RTE_DIM(pkts));
+	CHECK(n == 0, "a frame without its last completion is not handed over (%u frames)", n);
+	n = rte_eth_rx_burst(port, 0, pkts, RTE_DIM(pkts));
+	CHECK(n == 0, "nor at the next call (%u frames)", n);
+	rx_complete(rxq, first + 2, 100, true);
+	n = rte_eth_rx_burst(port, 0, pkts, RTE_DIM(pkts));
+	CHECK(n == 1, "the frame comes once its last completion is there (%u frames)", n);
+	if (n == 1) {
+		CHECK(pkts[0]->nb_segs == 3, "3 segments, got %u", pkts[0]->nb_segs);
+		CHECK(pkts[0]->pkt_len == 2 * SEG + 100, "%u bytes, got %u", 2 * SEG + 100,
+		      pkts[0]->pkt_len);
+		CHECK(rte_mbuf_check(pkts[0], 1, NULL) == 0, "a well-formed mbuf chain");
+	}
+	rte_pktmbuf_free_bulk(pkts, n);
+	printf("rx-late-completion: %u failure(s)\n", test_failures);
+	return pmd_test_finish(port);
+}
+
 /*
  * Limits a device may report that the driver must refuse at reset: with
  * TX_BURST_MAX 0 every TX burst would loop forever. The in-process device
@@ -380,8 +438,11 @@ main(int argc, char **argv)
 		return rx_pool_exhausted(argv[0]);
 	if (strcmp(c, "rss-config") == 0 && argc > 2)
 		return rss_config(argv[0], argv[2]);
+	if (strcmp(c, "rx-late-completion") == 0)
+		return rx_late_completion(argv[0]);
 	printf("usage: %s bad-mbufs push|dma | long-chain | rx-free-thresh | remove-started | "
-	       "device-limits | big-burst push|dma | rx-pool-exhausted | rss-config 1.0|1.1\n",
+	       "device-limits | big-burst push|dma | rx-pool-exhausted | rss-config 1.0|1.1 | "
+	       "rx-late-completion\n",
 	       argv[0]);
 	return 2;
 }

@@ -166,6 +166,8 @@ wcnic_recv_scattered(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		wc_barrier_device_read();
 		head = rx_buffer_take(rxq, i);
 		rx_frame_head(rxq, head, i, flags);
+		/* A frame left for a later call (below) was counted that far. */
+		head->nb_segs = 1;
 		tail = head;
 		while (!(flags & WCNIC_RXC_LAST)) {
 			/* A device that completed the first buffer before the
