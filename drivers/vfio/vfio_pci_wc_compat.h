@@ -210,6 +210,46 @@ static inline void vfio_pci_wc_latch_params(struct vfio_pci_core_device *vdev, b
 }
 #endif
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 2, 0)
+/* Every BAR was mapped at open: nothing to claim. */
+static inline int vfio_pci_wc_claim_bar(struct vfio_pci_wc_device *wdev, u32 index)
+{
+	return 0;
+}
+#else
+/*
+ * Before 7.2 the core maps a BAR the first time read(), write(), an
+ * ioeventfd (added or deleted) or an mmap needs it: vfio_pci_setup_barmap()
+ * and the same steps inside vfio_pci_core_mmap() request the region and
+ * pci_iomap() it, with no lock. Two threads using a BAR for the first time
+ * at once both request the region, and the second fails with EBUSY. This
+ * driver takes those first uses under attrs_lock and makes the uncached
+ * mapping here, as the core would, so the core finds it made. Called
+ * under attrs_lock for a BAR whose type is uncached or not fixed yet.
+ */
+static inline int vfio_pci_wc_claim_bar(struct vfio_pci_wc_device *wdev, u32 index)
+{
+	struct vfio_pci_core_device *vdev = &wdev->core;
+	struct pci_dev *pdev = vdev->pdev;
+	void __iomem *io;
+	int ret;
+
+	lockdep_assert_held(&wdev->attrs_lock);
+	if (READ_ONCE(vdev->barmap[index]))
+		return 0;
+	ret = pci_request_selected_regions(pdev, 1 << index, "vfio");
+	if (ret)
+		return ret;
+	io = pci_iomap(pdev, index, 0);
+	if (!io) {
+		pci_release_selected_regions(pdev, 1 << index);
+		return -ENOMEM;
+	}
+	WRITE_ONCE(vdev->barmap[index], io);
+	return 0;
+}
+#endif
+
 /*
  * Make core.barmap[@index], the kernel's mapping of a BAR not used yet in
  * this open, write-combined (@wc) or uncached again. Called under
@@ -232,12 +272,6 @@ static inline void vfio_pci_wc_latch_params(struct vfio_pci_core_device *vdev, b
  * on other BARs, faults) runs meanwhile. barmap never holds NULL, which
  * vfio_pci_core_get_iomap() would warn about.
  */
-/* Every BAR was mapped at open: nothing to claim. */
-static inline int vfio_pci_wc_claim_bar(struct vfio_pci_wc_device *wdev, u32 index)
-{
-	return 0;
-}
-
 static inline int vfio_pci_wc_remap_bar(struct vfio_pci_wc_device *wdev, u32 index, bool wc)
 {
 	struct vfio_pci_core_device *vdev = &wdev->core;
@@ -300,38 +334,6 @@ static inline int vfio_pci_wc_remap_bar(struct vfio_pci_wc_device *wdev, u32 ind
 	return ret;
 }
 #else
-/*
- * Before 7.2 the core maps a BAR the first time read(), write(), an
- * ioeventfd (added or deleted) or an mmap needs it: vfio_pci_setup_barmap()
- * and the same steps inside vfio_pci_core_mmap() request the region and
- * pci_iomap() it, with no lock. Two threads using a BAR for the first time
- * at once both request the region, and the second fails with EBUSY. This
- * driver takes those first uses under attrs_lock and makes the uncached
- * mapping here, as the core would, so the core finds it made. Called
- * under attrs_lock for a BAR whose type is uncached or not fixed yet.
- */
-static inline int vfio_pci_wc_claim_bar(struct vfio_pci_wc_device *wdev, u32 index)
-{
-	struct vfio_pci_core_device *vdev = &wdev->core;
-	struct pci_dev *pdev = vdev->pdev;
-	void __iomem *io;
-	int ret;
-
-	lockdep_assert_held(&wdev->attrs_lock);
-	if (READ_ONCE(vdev->barmap[index]))
-		return 0;
-	ret = pci_request_selected_regions(pdev, 1 << index, "vfio");
-	if (ret)
-		return ret;
-	io = pci_iomap(pdev, index, 0);
-	if (!io) {
-		pci_release_selected_regions(pdev, 1 << index);
-		return -ENOMEM;
-	}
-	WRITE_ONCE(vdev->barmap[index], io);
-	return 0;
-}
-
 /*
  * Before 7.2 the core maps a BAR the first time it needs it
  * (vfio_pci_setup_barmap(): request the region, pci_iomap()) and uses
