@@ -32,7 +32,6 @@ UNPLUG_REQ, UNPLUG_ASK = 0x1010, 0x706C756E55  # "Unplp"
 GOLDEN = 0x9E3779B97F4A7C15
 MASK = (1 << 64) - 1
 ROOT_PORT = "wcnic-root-port"
-MSIX_PORT = "wcnic-msix-port"
 
 
 def mailbox_answer(host_word, request):
@@ -49,7 +48,8 @@ def line(word):
 # kernel's own vfio-pci too ("stock", false when absent), what the kernel
 # command line gets added ("append"), and optionally guest CPUs ("cpus"),
 # variables for the guest script ("env"), further QEMU devices ("devices")
-# and a test module to build and include ("test_module", TEST_MODULES).
+# and a test module to build and include ("test_module": its folder here
+# and the file Kbuild makes there).
 CASES = {
     # A line through the WC mapping, and a word by pwrite() on the device fd.
     "uapi": {"root_port": True,
@@ -79,14 +79,12 @@ CASES = {
     "unplug": {"root_port": True, "lines": lambda g: {}, "qmp": True,
                "env": {"UNPLUG_ASK": f"0x{UNPLUG_ASK:x}"}},
     # MSI-X in prefetchable BARs: a synthetic device (msix-bar-dev/), as
-    # no QEMU device model has one.
-    # An empty root port for it: the module puts the device behind it.
-    "msix": {"root_port": False, "lines": lambda g: {}, "test_module": "msix-bar-dev",
-             "devices": [f"pcie-root-port,id={MSIX_PORT},bus=pcie.0,chassis=2"]},
+    # no QEMU device model has one, which the module puts behind an empty
+    # root port.
+    "msix": {"root_port": False, "lines": lambda g: {},
+             "test_module": ("msix-bar-dev", "wcnic-msix-bar-dev.ko"),
+             "devices": ["pcie-root-port,id=wcnic-msix-port,bus=pcie.0,chassis=2"]},
 }
-
-# A test module's folder here -> the module file Kbuild makes there.
-TEST_MODULES = {"msix-bar-dev": "wcnic-msix-bar-dev.ko"}
 
 
 def unplug(bar):
@@ -161,14 +159,14 @@ def main(argv):
            **case.get("env", {}), **options["env"]}
     include = [*options["include"], *args.include]
     if "test_module" in case:
-        folder = case["test_module"]
+        folder, module = case["test_module"]
         try:
             built = wc_module.build(guestbench.fetch(options["kernel_series"]), args.work_dir,
-                                    source=HERE / folder, module=TEST_MODULES[folder])
+                                    source=HERE / folder, module=module)
         except RuntimeError as err:
             print(f"FAIL: {err}")
             return guestbench.results.EXIT_FAIL
-        include.append(f"{built}=/wcnic/{TEST_MODULES[folder]}")
+        include.append(f"{built}=/wcnic/{module}")
     topology = {"devices": [f"pcie-root-port,id={ROOT_PORT},bus=pcie.0,chassis=1"],
                 "ivshmem_bus": ROOT_PORT} if case["root_port"] else {}
     if "devices" in case:
