@@ -63,7 +63,7 @@ static void config_init(void)
 	put16(PCI_VENDOR_ID, MSIX_DEV_VENDOR);
 	put16(PCI_DEVICE_ID, MSIX_DEV_DEVICE);
 	put16(PCI_STATUS, PCI_STATUS_CAP_LIST);
-	put32(PCI_CLASS_REVISION, PCI_CLASS_OTHERS << 16);  /* class ff, revision 0 */
+	put32(PCI_CLASS_REVISION, PCI_CLASS_OTHERS << 24);  /* base class ff, revision 0 */
 	put8(PCI_HEADER_TYPE, PCI_HEADER_TYPE_NORMAL);
 	put8(PCI_CAPABILITY_LIST, MSIX_CAP);
 	for (i = 0; i < PCI_STD_NUM_BARS; i += 2)
