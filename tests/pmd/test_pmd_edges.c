@@ -21,9 +21,16 @@
  *                       the others (a device breaking spec 11.4's order):
  *                       the burst leaves it for a later call, which hands
  *                       it over whole, its segment count and length right.
+ *   push-buffer-end     push-mode frames in external buffers that end where
+ *                       the frame ends, an unreadable page right after:
+ *                       entries written straight from the frame read 112
+ *                       bytes (push_direct_full_run()), so these must take
+ *                       the stage instead, and come back byte-exact.
  */
 #include <inttypes.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -277,6 +284,59 @@ big_burst(const char *prog, const char *mode)
 	return pmd_test_finish(port);
 }
 
+/* The external buffers are the test's own pages: nothing to give back. */
+static void
+ext_buf_free(void *addr __rte_unused, void *opaque __rte_unused)
+{
+}
+
+static int
+push_buffer_end(const char *prog)
+{
+	static const uint16_t lens[] = { 64, 65, 96, 111, 112 };
+	struct rte_mbuf_ext_shared_info shinfo[RTE_DIM(lens)];
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	struct rte_mempool *mp;
+	uint16_t port = 0;
+	uint8_t *area, *end;
+	unsigned int i, b;
+	int status;
+
+	pmd_test_eal_init(prog, "backend=loopback,tx_mode=push,entry_size=128");
+	mp = pmd_test_pool(2048);
+	REQUIRE(pmd_test_port_start(port, mp, RING, 0, 0) == 0, "port setup");
+	/* One page per frame, each followed by one no access is allowed to. */
+	area = mmap(NULL, 2 * page * RTE_DIM(lens), PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	REQUIRE(area != MAP_FAILED, "mmap");
+	for (i = 0; i < RTE_DIM(lens); i++) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+		uint8_t *frame;
+
+		REQUIRE(m != NULL, "mbuf");
+		end = area + (2 * i + 1) * page;
+		REQUIRE(mprotect(end, page, PROT_NONE) == 0, "mprotect");
+		frame = end - lens[i];
+		for (b = 0; b < lens[i]; b++)
+			frame[b] = (uint8_t)(b * 3);
+		shinfo[i] = (struct rte_mbuf_ext_shared_info){ .free_cb = ext_buf_free };
+		rte_mbuf_ext_refcnt_set(&shinfo[i], 1);
+		rte_pktmbuf_attach_extbuf(m, frame, (rte_iova_t)(uintptr_t)frame, lens[i],
+					  &shinfo[i]);
+		m->data_len = lens[i];
+		m->pkt_len = lens[i];
+		send_all(port, &m, 1);
+		CHECK(receive_frames(port, 1, lens[i]) == 1, "the %u-byte frame came back",
+		      lens[i]);
+	}
+	CHECK(pmd_test_xstat(port, "dev_errors") == 0, "device errors: %" PRIu64,
+	      pmd_test_xstat(port, "dev_errors"));
+	printf("push-buffer-end: %u failure(s)\n", test_failures);
+	status = pmd_test_finish(port);
+	munmap(area, 2 * page * RTE_DIM(lens));
+	return status;
+}
+
 /*
  * RX with the pool exhausted: the application holds every frame it gets
  * until the driver cannot post new buffers (counted as rx_nombuf), then
@@ -440,9 +500,11 @@ main(int argc, char **argv)
 		return rss_config(argv[0], argv[2]);
 	if (strcmp(c, "rx-late-completion") == 0)
 		return rx_late_completion(argv[0]);
+	if (strcmp(c, "push-buffer-end") == 0)
+		return push_buffer_end(argv[0]);
 	printf("usage: %s bad-mbufs push|dma | long-chain | rx-free-thresh | remove-started | "
 	       "device-limits | big-burst push|dma | rx-pool-exhausted | rss-config 1.0|1.1 | "
-	       "rx-late-completion\n",
+	       "rx-late-completion | push-buffer-end\n",
 	       argv[0]);
 	return 2;
 }

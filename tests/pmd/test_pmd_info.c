@@ -9,7 +9,8 @@
  * them, on a port made up around the device model's BAR; no EAL.
  *
  *   fw-version    the version strings and the too-small-buffer contract
- *   burst-modes   the TX and RX burst mode strings
+ *   burst-modes   the TX and RX burst mode strings, and which push queues
+ *                 write direct entries (wcnic_push_direct_for())
  *   dump          the private dump of a 1.0 device reporting an error
  */
 #include <stdlib.h>
@@ -181,6 +182,18 @@ tx_burst_modes(void)
 	CHECK(strcmp(s, "push, write-combining (simulated) BAR, sse2 stores, 256 B entries, "
 		     "1 per doorbell") == 0, "'%s'", s);
 
+	fake_txq.push_direct = WCNIC_PUSH_DIRECT_AVX2;
+	p->ad.bar.simulated = false;
+	p->ad.args.wc_store = WC_STORE_AVX2;
+	p->ad.info.push_entry_size = WCNIC_PUSH_ENTRY_128;
+	s = tx_mode_text(p, &mode);
+	CHECK(strcmp(s, "push, write-combining BAR, avx2 stores (direct), 128 B entries, "
+		     "1 per doorbell") == 0, "'%s'", s);
+	fake_txq.push_direct = WCNIC_PUSH_DIRECT_NONE;
+	p->ad.bar.simulated = true;
+	p->ad.args.wc_store = WC_STORE_SSE2;
+	p->ad.info.push_entry_size = WCNIC_PUSH_ENTRY_256;
+
 	/* Without wc_store= the widest store the CPU has. */
 	p->ad.args.wc_store_set = false;
 	s = tx_mode_text(p, &mode);
@@ -214,10 +227,47 @@ rx_burst_modes(void)
 	port_destroy(p);
 }
 
+/*
+ * Direct entries: each non-temporal variant its own writer on x86-64, with
+ * 128-byte entries on a BAR that is not simulated; the stage otherwise.
+ */
+static void
+push_direct_choice(void)
+{
+	static const struct {
+		enum wc_store_variant store;
+		enum wcnic_push_direct direct;
+	} x86[] = {
+		{ WC_STORE_U64, WCNIC_PUSH_DIRECT_NONE },
+		{ WC_STORE_SSE2, WCNIC_PUSH_DIRECT_SSE2 },
+		{ WC_STORE_AVX2, WCNIC_PUSH_DIRECT_AVX2 },
+		{ WC_STORE_AVX512, WCNIC_PUSH_DIRECT_AVX512 },
+		{ WC_STORE_MOVDIR64B, WCNIC_PUSH_DIRECT_NONE },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(x86); i++) {
+		enum wcnic_push_direct want = x86[i].direct;
+
+#if !defined(RTE_ARCH_X86_64)
+		want = WCNIC_PUSH_DIRECT_NONE;
+#endif
+		CHECK(wcnic_push_direct_for(x86[i].store, WCNIC_PUSH_ENTRY_128, false) == want,
+		      "%s stores, 128 B entries", wc_store_variant_name(x86[i].store));
+		CHECK(wcnic_push_direct_for(x86[i].store, WCNIC_PUSH_ENTRY_256, false) ==
+		      WCNIC_PUSH_DIRECT_NONE, "%s stores, 256 B entries",
+		      wc_store_variant_name(x86[i].store));
+		CHECK(wcnic_push_direct_for(x86[i].store, WCNIC_PUSH_ENTRY_128, true) ==
+		      WCNIC_PUSH_DIRECT_NONE, "%s stores, simulated BAR",
+		      wc_store_variant_name(x86[i].store));
+	}
+}
+
 static int
 burst_mode_cases(void)
 {
 	TEST_RUN(tx_burst_modes);
+	TEST_RUN(push_direct_choice);
 	TEST_RUN(rx_burst_modes);
 	return test_exit_status("burst-modes");
 }

@@ -40,12 +40,26 @@ struct wcnic_rxq_stats {
 
 /*
  * Push entries are composed in the queue's stage before their whole-line
- * copy to the BAR: room for one burst of the larger entries. It is zeroed
+ * copy to the BAR (all but direct ones, enum wcnic_push_direct): room for
+ * one burst of the larger entries. It is zeroed
  * at queue setup and belongs to the queue, so the bytes past a frame in an
  * entry's last line (which the device does not read) are zeros or bytes of
  * earlier frames of this queue, never other memory of the process.
  */
 #define WCNIC_PUSH_STAGE_BYTES (WCNIC_TX_FREE_BULK * WCNIC_PUSH_ENTRY_256)
+
+/*
+ * How a push queue writes the entries of its common case, one-segment
+ * frames that fill a 128-byte entry: through the stage and the line copier
+ * of its store variant, or straight from the frame into the slot with that
+ * variant's stores (wcnic_push_direct_for(), wcnic_push_direct.h).
+ */
+enum wcnic_push_direct {
+	WCNIC_PUSH_DIRECT_NONE,
+	WCNIC_PUSH_DIRECT_SSE2,
+	WCNIC_PUSH_DIRECT_AVX2,
+	WCNIC_PUSH_DIRECT_AVX512,
+};
 
 struct wcnic_txq {
 	/* Hot fields first: everything the burst function touches. */
@@ -70,6 +84,7 @@ struct wcnic_txq {
 	bool bar_is_wc;                     /* doorbell flushed after (wc_barrier.h) */
 	bool bar_simulated;                 /* doorbell through wc_sim_store() */
 	bool fast_free;                     /* MBUF_FAST_FREE: one pool, refcnt 1 */
+	uint8_t push_direct;                /* enum wcnic_push_direct */
 	struct wcnic_txq_stats stats;
 
 	const struct rte_memzone *mz;       /* desc ring + head write-back */
@@ -208,6 +223,8 @@ void wcnic_rx_queue_post_initial(struct wcnic_rxq *rxq);
 void wcnic_rx_queue_reset(struct wcnic_rxq *rxq);
 
 /* Burst functions. */
+enum wcnic_push_direct wcnic_push_direct_for(enum wc_store_variant store, uint16_t entry_size,
+					    bool simulated);
 uint16_t wcnic_xmit_push(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
 uint16_t wcnic_xmit_dma(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
 /* The same for a port with TX checksum offloads: the mbufs' requests go

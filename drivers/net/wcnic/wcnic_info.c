@@ -100,14 +100,18 @@ wcnic_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t qid, struct rte_eth_bu
 {
 	const struct wcnic_adapter *ad = wcnic_adapter(dev);
 	const struct rte_pmd_wcnic_port_info *info = &ad->info;
+	const struct wcnic_txq *txq = ad->txqs[qid];
 	char bar[48];
 
-	if (ad->txqs[qid] == NULL)
+	if (txq == NULL)
 		return -EINVAL;
+	/* "(direct)": frames that fill an entry go from the mbuf straight
+	 * into the BAR, not through the queue's stage (wcnic_push_direct_for()). */
 	if (info->tx_mode == RTE_PMD_WCNIC_TX_PUSH)
 		snprintf(mode->info, sizeof(mode->info),
-			 "push, %s BAR, %s stores, %u B entries, %u per doorbell",
+			 "push, %s BAR, %s stores%s, %u B entries, %u per doorbell",
 			 bar_words(ad, bar, sizeof(bar)), wcnic_info_wc_store_name(ad),
+			 txq->push_direct != WCNIC_PUSH_DIRECT_NONE ? " (direct)" : "",
 			 info->push_entry_size, info->tx_burst_max);
 	else
 		snprintf(mode->info, sizeof(mode->info),

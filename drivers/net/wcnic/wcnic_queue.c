@@ -124,6 +124,9 @@ wcnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	/* A simulated BAR takes whole lines through the simulator, which runs
 	 * the port's variant to learn what its stores cover. */
 	txq->copy_lines = ad->bar.simulated ? wc_sim_copy_lines : wc_store_copy_fn(wc_store);
+	txq->push_direct = push ? wcnic_push_direct_for(wc_store, ad->args.entry_size,
+							ad->bar.simulated) :
+				  WCNIC_PUSH_DIRECT_NONE;
 	txq->nb_slots = nb_slots;
 	txq->mask = nb_slots - 1;
 	txq->entry_size = ad->args.entry_size;

@@ -23,6 +23,13 @@
  * call nothing, so their state stays in registers; every other packet is
  * built out of line (push_entry_any()).
  *
+ * On x86-64, with 128-byte entries and a non-temporal store variant, the
+ * first of those cases skips the stage: each entry goes from the frame
+ * straight into its slot in the variant's own stores (wcnic_push_direct.h),
+ * which saves composing it in the stage and reading it back. The burst
+ * function is then built once per variant, for its instruction set
+ * (PUSH_BURST_DIRECT()); the queue's variant picks one (txq->push_direct).
+ *
  * With TX checksum offloads (interface 1.1) the port runs
  * wcnic_xmit_push_csum(): the same loops, each packet's checksum request
  * (wcnic_tx_csum_req()) going into its entry's flags and hdr_lens; a
@@ -33,21 +40,31 @@
 #include <string.h>
 
 #include "wcnic_tx_common.h"
+#if defined(RTE_ARCH_X86_64)
+#include "wcnic_push_direct.h"
+#endif
 
 /*
- * The header as two 8-byte stores: no partial-field writes into the entry.
- * req is the packet's checksum request (wcnic_tx_csum_req(): flags in bits
- * 7:0, hdr_lens in bits 23:8), 0 for none; cookie and rsvd1 are 0.
+ * The header's first 8 bytes (pkt_len, inline_len, nb_sg, flags, hdr_lens);
+ * the other 8 (cookie, rsvd1) are 0. req is the packet's checksum request
+ * (wcnic_tx_csum_req(): flags in bits 7:0, hdr_lens in bits 23:8), 0 for
+ * none.
  */
+static __rte_always_inline uint64_t
+push_hdr_word(uint16_t pkt_len, uint16_t inline_len, uint8_t nb_sg, uint32_t req)
+{
+	return rte_cpu_to_le_64((uint64_t)pkt_len | (uint64_t)inline_len << 16 |
+				(uint64_t)nb_sg << 32 | (uint64_t)req << 40);
+}
+
+/* The header as two 8-byte stores: no partial-field writes into the entry. */
 static __rte_always_inline void
 push_hdr_write(uint8_t *entry, uint16_t pkt_len, uint16_t inline_len, uint8_t nb_sg,
 	       uint32_t req)
 {
-	uint64_t w0 = (uint64_t)pkt_len | (uint64_t)inline_len << 16 | (uint64_t)nb_sg << 32 |
-		      (uint64_t)req << 40;
 	uint64_t *hdr = (uint64_t *)entry;
 
-	hdr[0] = rte_cpu_to_le_64(w0);
+	hdr[0] = push_hdr_word(pkt_len, inline_len, nb_sg, req);
 	hdr[1] = 0;
 }
 
@@ -358,6 +375,51 @@ push_stage_full_run(struct wcnic_txq *txq, struct push_chunk *c, struct push_len
 }
 
 /*
+ * A writer of direct entries (wcnic_push_direct.h), or NULL for phase 1
+ * through the stage. A constant in each burst function, so the writer is
+ * inlined: a call through the pointer would not be, and the writers with
+ * a target attribute can only be inlined there.
+ */
+typedef void (*push_direct_fn)(uint8_t *slot, uint64_t hdr_word, const uint8_t *frame);
+
+/* Frame bytes a direct entry reads: the inline room of a 128-byte entry. */
+#define PUSH_DIRECT_READ WCNIC_PUSH_INLINE_ROOM(WCNIC_PUSH_ENTRY_128, 0)
+
+/*
+ * Phase 1 without the stage (128-byte entries, a writer in direct): the same
+ * run as push_stage_full_run(), each entry written into its slot from the
+ * frame. Entries staged before the run go to the ring first, as the stage
+ * holds consecutive slots only. A frame whose buffer ends before the
+ * 112 bytes a direct entry reads ends the run; push_stage_full_run()
+ * takes it.
+ */
+static __rte_always_inline void
+push_direct_full_run(struct wcnic_txq *txq, struct push_chunk *c, struct push_len_range full,
+		     const bool csum, const push_direct_fn direct)
+{
+	struct rte_mbuf **run = c->p;
+	uint16_t tail = push_chunk_tail(txq, c, WCNIC_PUSH_ENTRY_128);
+
+	push_stage_flush(txq, txq->push_stage, c->entry, c->staged_from, WCNIC_PUSH_ENTRY_128);
+	for (; c->p != c->end; c->p++, tail++) {
+		struct rte_mbuf *m = *c->p;
+		uint16_t len = m->data_len;
+		uint32_t req;
+
+		if (unlikely(m->nb_segs != 1 || !push_len_in(full, len) ||
+			     (uint32_t)m->buf_len - m->data_off < PUSH_DIRECT_READ ||
+			     !push_run_csum_req(m, len, csum, &req)))
+			break;
+		direct(push_slot(txq, tail, WCNIC_PUSH_ENTRY_128), push_hdr_word(len, len, 0, req),
+		       rte_pktmbuf_mtod(m, const uint8_t *));
+		c->bytes += len;
+	}
+	c->staged_from = tail;
+	c->entry = txq->push_stage;
+	wcnic_tx_free(txq, run, c->p - run);
+}
+
+/*
  * Phase 2: a run of one-segment frames too long to go whole inline
  * (push_build_head()). The device reads their rest later: they are held
  * until the TX head passes them. Returns how many it staged.
@@ -441,12 +503,13 @@ push_chunk_announce(struct wcnic_txq *txq, struct push_chunk *c, const uint16_t 
 /*
  * The burst, for one entry size known at compile time, so that line
  * counts and copy sizes are constants, with or without checksum requests
- * (csum, a constant too): chunk after chunk, the phases above until the
- * chunk is staged, then its announcement.
+ * (csum, a constant too), and with phase 1 through the stage or direct
+ * (direct, a constant as well): chunk after chunk, the phases above until
+ * the chunk is staged, then its announcement.
  */
 static __rte_always_inline uint16_t
 push_burst(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
-	   const uint16_t entry_size, const bool csum)
+	   const uint16_t entry_size, const bool csum, const push_direct_fn direct)
 {
 	const unsigned int entry_lines = entry_size / WCNIC_CACHE_LINE;
 	const uint16_t room = WCNIC_PUSH_INLINE_ROOM(entry_size, 0);
@@ -473,6 +536,8 @@ push_burst(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	while (c.p != end) {
 		c.end = c.p + RTE_MIN(end - c.p, (ptrdiff_t)txq->burst_max);
 		for (;;) {
+			if (direct != NULL)
+				push_direct_full_run(txq, &c, full, csum, direct);
 			push_stage_full_run(txq, &c, full, entry_size, csum);
 			if (c.p == c.end)
 				break;
@@ -499,13 +564,83 @@ push_burst(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 static __rte_noinline uint16_t
 push_burst_256(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return push_burst(txq, pkts, nb_pkts, WCNIC_PUSH_ENTRY_256, false);
+	return push_burst(txq, pkts, nb_pkts, WCNIC_PUSH_ENTRY_256, false, NULL);
 }
 
 static __rte_noinline uint16_t
 push_burst_256_csum(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return push_burst(txq, pkts, nb_pkts, WCNIC_PUSH_ENTRY_256, true);
+	return push_burst(txq, pkts, nb_pkts, WCNIC_PUSH_ENTRY_256, true, NULL);
+}
+
+#if defined(RTE_ARCH_X86_64)
+/*
+ * The 128-byte burst with direct entries (writer: push_direct_*()), built
+ * for the instruction set of each variant (isa: the target attribute),
+ * with and without checksum requests.
+ */
+#define PUSH_BURST_DIRECT(name, isa, writer, csum) \
+	static __rte_noinline __attribute__((target(isa))) uint16_t \
+	name(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts) \
+	{ \
+		return push_burst(txq, pkts, nb_pkts, WCNIC_PUSH_ENTRY_128, csum, writer); \
+	}
+
+PUSH_BURST_DIRECT(push_burst_128_sse2, "sse2", push_direct_sse2, false)
+PUSH_BURST_DIRECT(push_burst_128_sse2_csum, "sse2", push_direct_sse2, true)
+PUSH_BURST_DIRECT(push_burst_128_avx2, "avx2", push_direct_avx2, false)
+PUSH_BURST_DIRECT(push_burst_128_avx2_csum, "avx2", push_direct_avx2, true)
+PUSH_BURST_DIRECT(push_burst_128_avx512, "avx512f", push_direct_avx512, false)
+PUSH_BURST_DIRECT(push_burst_128_avx512_csum, "avx512f", push_direct_avx512, true)
+#endif
+
+/* A burst of 128-byte entries, phase 1 as the queue's variant writes it. */
+static __rte_always_inline uint16_t
+push_burst_128(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts, const bool csum)
+{
+	switch (txq->push_direct) {
+#if defined(RTE_ARCH_X86_64)
+	case WCNIC_PUSH_DIRECT_SSE2:
+		return csum ? push_burst_128_sse2_csum(txq, pkts, nb_pkts) :
+			      push_burst_128_sse2(txq, pkts, nb_pkts);
+	case WCNIC_PUSH_DIRECT_AVX2:
+		return csum ? push_burst_128_avx2_csum(txq, pkts, nb_pkts) :
+			      push_burst_128_avx2(txq, pkts, nb_pkts);
+	case WCNIC_PUSH_DIRECT_AVX512:
+		return csum ? push_burst_128_avx512_csum(txq, pkts, nb_pkts) :
+			      push_burst_128_avx512(txq, pkts, nb_pkts);
+#endif
+	default:
+		return push_burst(txq, pkts, nb_pkts, WCNIC_PUSH_ENTRY_128, csum, NULL);
+	}
+}
+
+/*
+ * Which direct writer a push queue's phase 1 uses: one for each
+ * non-temporal variant, on x86-64 and 128-byte entries; none for the
+ * others (u64 and MOVDIR64B store from memory, a simulated BAR takes lines
+ * through the simulator, 256-byte entries keep the stage).
+ */
+enum wcnic_push_direct
+wcnic_push_direct_for(enum wc_store_variant store, uint16_t entry_size, bool simulated)
+{
+	if (simulated || entry_size != WCNIC_PUSH_ENTRY_128)
+		return WCNIC_PUSH_DIRECT_NONE;
+#if defined(RTE_ARCH_X86_64)
+	switch (store) {
+	case WC_STORE_SSE2:
+		return WCNIC_PUSH_DIRECT_SSE2;
+	case WC_STORE_AVX2:
+		return WCNIC_PUSH_DIRECT_AVX2;
+	case WC_STORE_AVX512:
+		return WCNIC_PUSH_DIRECT_AVX512;
+	default:
+		break;
+	}
+#else
+	RTE_SET_USED(store);
+#endif
+	return WCNIC_PUSH_DIRECT_NONE;
 }
 
 /*
@@ -525,7 +660,7 @@ xmit_push_pieces(struct wcnic_txq *txq, struct rte_mbuf **pkts, uint16_t nb_pkts
 	do {
 		n = RTE_MIN((uint16_t)(nb_pkts - done), WCNIC_TX_FREE_BULK);
 		if (likely(txq->entry_size == WCNIC_PUSH_ENTRY_128))
-			done += push_burst(txq, pkts + done, n, WCNIC_PUSH_ENTRY_128, csum);
+			done += push_burst_128(txq, pkts + done, n, csum);
 		else
 			done += csum ? push_burst_256_csum(txq, pkts + done, n) :
 				       push_burst_256(txq, pkts + done, n);
