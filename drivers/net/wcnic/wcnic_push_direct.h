@@ -60,13 +60,20 @@ push_direct_sse2(uint8_t *slot, uint64_t hdr_word, const uint8_t *frame)
 	_mm_stream_si128(dst + 7, b3);
 }
 
+/* The entry's first 32 bytes: the header, then the frame's first 16. */
+static __rte_always_inline __attribute__((target("avx2"))) __m256i
+push_direct_head32(uint64_t hdr_word, const uint8_t *frame)
+{
+	return _mm256_inserti128_si256(
+		_mm256_castsi128_si256(_mm_cvtsi64_si128((long long)hdr_word)),
+		_mm_loadu_si128((const __m128i *)frame), 1);
+}
+
 static __rte_always_inline __attribute__((target("avx2"))) void
 push_direct_avx2(uint8_t *slot, uint64_t hdr_word, const uint8_t *frame)
 {
 	__m256i *dst = (__m256i *)slot;
-	__m256i a0 = _mm256_inserti128_si256(
-		_mm256_castsi128_si256(_mm_cvtsi64_si128((long long)hdr_word)),
-		_mm_loadu_si128((const __m128i *)frame), 1);
+	__m256i a0 = push_direct_head32(hdr_word, frame);
 	__m256i a1 = _mm256_loadu_si256((const __m256i *)(frame + 16));
 	__m256i b0, b1;
 
@@ -82,10 +89,7 @@ static __rte_always_inline __attribute__((target("avx512f"))) void
 push_direct_avx512(uint8_t *slot, uint64_t hdr_word, const uint8_t *frame)
 {
 	__m512i *dst = (__m512i *)slot;
-	__m256i head = _mm256_inserti128_si256(
-		_mm256_castsi128_si256(_mm_cvtsi64_si128((long long)hdr_word)),
-		_mm_loadu_si128((const __m128i *)frame), 1);
-	__m512i a = _mm512_inserti64x4(_mm512_castsi256_si512(head),
+	__m512i a = _mm512_inserti64x4(_mm512_castsi256_si512(push_direct_head32(hdr_word, frame)),
 				       _mm256_loadu_si256((const __m256i *)(frame + 16)), 1);
 	__m512i b;
 
