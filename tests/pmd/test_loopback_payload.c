@@ -15,7 +15,8 @@
  * lines, and a lone frame must leave without a later store pushing its
  * doorbell out. With wc_store=VARIANT the port uses that line store, and
  * (push, 128-byte entries, x86-64) that variant's writer of direct entries
- * (wcnic_push_direct.h); a variant this CPU lacks skips the test.
+ * (push_direct_sse2() and its AVX siblings); a variant this CPU lacks
+ * skips the test.
  */
 #include <inttypes.h>
 #include <stdbool.h>

@@ -41,10 +41,10 @@ struct wcnic_rxq_stats {
 /*
  * Push entries are composed in the queue's stage before their whole-line
  * copy to the BAR (all but direct ones, enum wcnic_push_direct): room for
- * one burst of the larger entries. It is zeroed
- * at queue setup and belongs to the queue, so the bytes past a frame in an
- * entry's last line (which the device does not read) are zeros or bytes of
- * earlier frames of this queue, never other memory of the process.
+ * one burst of the larger entries. It is zeroed at queue setup and belongs
+ * to the queue, so the bytes past a frame in an entry's last line (which
+ * the device does not read) are zeros or bytes of earlier frames of this
+ * queue, never other memory of the process.
  */
 #define WCNIC_PUSH_STAGE_BYTES (WCNIC_TX_FREE_BULK * WCNIC_PUSH_ENTRY_256)
 
@@ -52,7 +52,7 @@ struct wcnic_rxq_stats {
  * How a push queue writes the entries of its common case, one-segment
  * frames that fill a 128-byte entry: through the stage and the line copier
  * of its store variant, or straight from the frame into the slot with that
- * variant's stores (wcnic_push_direct_for(), wcnic_push_direct.h).
+ * variant's stores (wcnic_push_direct_for(), push_direct_sse2()).
  */
 enum wcnic_push_direct {
 	WCNIC_PUSH_DIRECT_NONE,

@@ -25,10 +25,11 @@
  *
  * On x86-64, with 128-byte entries and a non-temporal store variant, the
  * first of those cases skips the stage: each entry goes from the frame
- * straight into its slot in the variant's own stores (wcnic_push_direct.h),
- * which saves composing it in the stage and reading it back. The burst
- * function is then built once per variant, for its instruction set
- * (PUSH_BURST_DIRECT()); the queue's variant picks one (txq->push_direct).
+ * straight into its slot in the variant's own stores (push_direct_sse2()
+ * and its AVX siblings), which saves composing it in the stage and reading
+ * it back. The burst function is then built once per variant, for its
+ * instruction set (PUSH_BURST_DIRECT()); the queue's variant picks one
+ * (txq->push_direct).
  *
  * With TX checksum offloads (interface 1.1) the port runs
  * wcnic_xmit_push_csum(): the same loops, each packet's checksum request
@@ -375,10 +376,10 @@ push_stage_full_run(struct wcnic_txq *txq, struct push_chunk *c, struct push_len
 }
 
 /*
- * A writer of direct entries (wcnic_push_direct.h), or NULL for phase 1
- * through the stage. A constant in each burst function, so the writer is
- * inlined: a call through the pointer would not be, and the writers with
- * a target attribute can only be inlined there.
+ * A writer of direct entries (push_direct_sse2() and its AVX siblings), or
+ * NULL for phase 1 through the stage. A constant in each burst function,
+ * so the writer is inlined: a call through the pointer would not be, and
+ * the writers with a target attribute can only be inlined there.
  */
 typedef void (*push_direct_fn)(uint8_t *slot, uint64_t hdr_word, const uint8_t *frame);
 
