@@ -155,44 +155,47 @@ tx_mode_text(struct info_port *p, struct rte_eth_burst_mode *mode)
 	return mode->info;
 }
 
+/* A push-mode port and queue as the burst mode string describes them. */
+static const struct {
+	enum rte_pmd_wcnic_mem_type mem_type;
+	bool simulated;
+	enum wc_store_variant store;
+	enum wcnic_push_direct direct;
+	uint16_t entry_size;
+	uint16_t burst_max;
+	const char *text;
+} push_modes[] = {
+	{ RTE_PMD_WCNIC_MEM_UC, false, WC_STORE_U64, WCNIC_PUSH_DIRECT_NONE, 128, 64,
+	  "push, uncached BAR, u64 stores, 128 B entries, 64 per doorbell" },
+	{ RTE_PMD_WCNIC_MEM_WC, true, WC_STORE_SSE2, WCNIC_PUSH_DIRECT_NONE, 256, 1,
+	  "push, write-combining (simulated) BAR, sse2 stores, 256 B entries, 1 per doorbell" },
+	{ RTE_PMD_WCNIC_MEM_WC, false, WC_STORE_AVX2, WCNIC_PUSH_DIRECT_AVX2, 128, 1,
+	  "push, write-combining BAR, avx2 stores (direct), 128 B entries, 1 per doorbell" },
+};
+
 static void
 tx_burst_modes(void)
 {
 	struct info_port *p = port_create(1);
 	struct rte_eth_burst_mode mode;
 	const char *s;
+	unsigned int i;
 
 	/* A queue not set up has no burst mode. */
 	CHECK_EQ(p->dev.dev_ops->tx_burst_mode_get(&p->dev, 0, &mode), -EINVAL);
 	p->ad.txqs[0] = &fake_txq;
 
-	p->ad.info.mem_type = RTE_PMD_WCNIC_MEM_UC;
 	p->ad.args.wc_store_set = true;
-	p->ad.args.wc_store = WC_STORE_U64;
-	s = tx_mode_text(p, &mode);
-	CHECK(strcmp(s, "push, uncached BAR, u64 stores, 128 B entries, 64 per doorbell") == 0,
-	      "'%s'", s);
-
-	p->ad.info.mem_type = RTE_PMD_WCNIC_MEM_WC;
-	p->ad.bar.simulated = true;
-	p->ad.args.wc_store = WC_STORE_SSE2;
-	p->ad.info.push_entry_size = WCNIC_PUSH_ENTRY_256;
-	p->ad.info.tx_burst_max = 1;
-	s = tx_mode_text(p, &mode);
-	CHECK(strcmp(s, "push, write-combining (simulated) BAR, sse2 stores, 256 B entries, "
-		     "1 per doorbell") == 0, "'%s'", s);
-
-	fake_txq.push_direct = WCNIC_PUSH_DIRECT_AVX2;
-	p->ad.bar.simulated = false;
-	p->ad.args.wc_store = WC_STORE_AVX2;
-	p->ad.info.push_entry_size = WCNIC_PUSH_ENTRY_128;
-	s = tx_mode_text(p, &mode);
-	CHECK(strcmp(s, "push, write-combining BAR, avx2 stores (direct), 128 B entries, "
-		     "1 per doorbell") == 0, "'%s'", s);
-	fake_txq.push_direct = WCNIC_PUSH_DIRECT_NONE;
-	p->ad.bar.simulated = true;
-	p->ad.args.wc_store = WC_STORE_SSE2;
-	p->ad.info.push_entry_size = WCNIC_PUSH_ENTRY_256;
+	for (i = 0; i < RTE_DIM(push_modes); i++) {
+		p->ad.info.mem_type = push_modes[i].mem_type;
+		p->ad.bar.simulated = push_modes[i].simulated;
+		p->ad.args.wc_store = push_modes[i].store;
+		fake_txq.push_direct = push_modes[i].direct;
+		p->ad.info.push_entry_size = push_modes[i].entry_size;
+		p->ad.info.tx_burst_max = push_modes[i].burst_max;
+		s = tx_mode_text(p, &mode);
+		CHECK(strcmp(s, push_modes[i].text) == 0, "'%s', want '%s'", s, push_modes[i].text);
+	}
 
 	/* Without wc_store= the widest store the CPU has. */
 	p->ad.args.wc_store_set = false;
